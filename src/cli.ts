@@ -1,0 +1,193 @@
+// dubstage's command line (meow). Each subcommand is a thin call into session/, engine/, io/.
+// Exit codes: 0 done, 1 the work failed (the message says why), 2 the command line was wrong.
+import fs from 'node:fs';
+import meow from 'meow';
+import { renderSession, RenderError } from './engine/offline-render.js';
+import { WavError } from './io/wav-error.js';
+import { formatWavInfo, wavSummary } from './io/wav-info-format.js';
+import { probeWav } from './io/wav-reader.js';
+import { clockOf, helpText } from './session/command-line.js';
+import { SessionEditor } from './session/editor.js';
+import { runScript, scriptLines, ScriptError, type ScriptLine } from './session/run-script.js';
+import { FRAME_RATES } from './session/schema.js';
+import { parseFrameRate } from './session/timecode.js';
+import { SessionFileError } from './session/session-file.js';
+import { parseTime } from './session/time-spec.js';
+import { formatTimecode, samplesToFrames } from './session/timecode.js';
+
+const HELP = `
+  Usage
+    $ dubstage [SESSION]                 open the mixer (the demo session when none is given)
+    $ dubstage new SESSION [options]     create an empty session file
+    $ dubstage run SESSION -c CMD …      apply commands headless, then save
+    $ dubstage render SESSION --out DIR  render master, D/M/E stems and M&E to BWF
+    $ dubstage info FILE…                show WAV/BWF headers
+    $ dubstage commands                  list the command language
+
+  Options
+    --help, --version
+    new:     --rate 48000  --fps ${FRAME_RATES.join('|')}  --start 01:00:00:00  --name TEXT
+    run:     -c, --command CMD (repeatable)  --script FILE  --no-save  --json
+    render:  --out DIR  --float (32-bit float; default 24-bit PCM)  --from TIME  --to TIME  --json
+    info:    --json
+
+  Examples
+    $ dubstage new reel1.dub --fps 23.976
+    $ dubstage run reel1.dub -c 'track add DIA1 dialogue' -c 'import media/sc12_t3.wav DIA1 at bwf'
+    $ dubstage render reel1.dub --out deliver/
+`;
+
+const cli = meow(HELP, {
+  importMeta: import.meta,
+  allowUnknownFlags: false,
+  flags: {
+    command: { type: 'string', shortFlag: 'c', isMultiple: true },
+    script: { type: 'string' },
+    save: { type: 'boolean', default: true },
+    json: { type: 'boolean', default: false },
+    out: { type: 'string' },
+    float: { type: 'boolean', default: false },
+    from: { type: 'string' },
+    to: { type: 'string' },
+    rate: { type: 'number' },
+    fps: { type: 'string' },
+    start: { type: 'string' },
+    name: { type: 'string' },
+    device: { type: 'string' },
+    noDevice: { type: 'boolean', default: false },
+    block: { type: 'number' },
+  },
+});
+
+class UsageError extends Error {}
+
+function usage(msg: string): never {
+  throw new UsageError(msg);
+}
+
+function cmdNew(file: string | undefined): void {
+  if (!file) usage('new: which session file? (dubstage new SESSION)');
+  if (fs.existsSync(file)) throw new Error(`${file} already exists; open it or choose another name`);
+  let frameRate;
+  try {
+    frameRate = cli.flags.fps ? parseFrameRate(cli.flags.fps).id : undefined;
+  } catch (e) {
+    usage(`new: ${(e as Error).message}`);
+  }
+  const ed = SessionEditor.create(file, { sampleRate: cli.flags.rate, frameRate, start: cli.flags.start, name: cli.flags.name });
+  console.log(ed.save());
+}
+
+function cmdRun(file: string | undefined): void {
+  if (!file) usage('run: which session file? (dubstage run SESSION -c CMD)');
+  const lines: ScriptLine[] = [];
+  (cli.flags.command ?? []).forEach((c, i) => lines.push({ text: c, origin: `-c #${i + 1}` }));
+  if (cli.flags.script) {
+    let text: string;
+    try {
+      text = fs.readFileSync(cli.flags.script, 'utf8');
+    } catch (e) {
+      throw new Error(`${cli.flags.script}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'script not found' : (e as Error).message}`);
+    }
+    lines.push(...scriptLines(text, cli.flags.script));
+  }
+  if (lines.length === 0) usage('run: give commands with -c CMD or --script FILE');
+  const editor = SessionEditor.openOrCreate(file);
+  const result = runScript(editor, lines, { save: cli.flags.save });
+  if (cli.flags.json) console.log(JSON.stringify({ session: file, saved: result.saved, messages: result.messages }, null, 2));
+  else for (const m of result.messages) console.log(m);
+}
+
+function cmdRender(file: string | undefined): void {
+  if (!file) usage('render: which session? (dubstage render SESSION --out DIR)');
+  if (!cli.flags.out) usage('render: where to? (--out DIR)');
+  const editor = SessionEditor.open(file);
+  const doc = editor.doc;
+  const clock = clockOf(doc);
+  const pos = (t: string | undefined) => {
+    if (t === undefined) return undefined;
+    try {
+      return parseTime(t, clock).samples;
+    } catch (e) {
+      usage(`render: ${(e as Error).message}`);
+    }
+  };
+  const started = performance.now();
+  const showProgress = !cli.flags.json && process.stderr.isTTY;
+  const result = renderSession(doc, editor.media, {
+    outDir: cli.flags.out, encoding: cli.flags.float ? 'float32' : 'pcm24', from: pos(cli.flags.from), to: pos(cli.flags.to),
+    onProgress: showProgress ? (done, total) => process.stderr.write(`\rrendering ${Math.round((100 * done) / total)}%`) : undefined,
+  });
+  if (showProgress) process.stderr.write('\r\x1b[K');
+  const seconds = (performance.now() - started) / 1000;
+  const audioSeconds = result.frames / doc.sampleRate;
+  if (cli.flags.json) {
+    console.log(JSON.stringify({ ...result, seconds, speed: audioSeconds / seconds }, null, 2));
+  } else {
+    for (const f of result.files) console.log(`${f.path}  (${f.label})`);
+    console.log(`${audioSeconds.toFixed(2)} s of audio from ${clock.positionToTimecode(result.from)} in ${seconds.toFixed(2)} s (${(audioSeconds / seconds).toFixed(1)}× real time)`);
+  }
+  for (const o of result.offline) console.error(`warning: clip ${o.clip} is offline and was left out: ${o.reason}`);
+  if (result.clippedSamples) console.error(`warning: ${result.clippedSamples} samples clipped at 0 dBFS in 24-bit output (use --float to keep overs)`);
+  if (result.nonFiniteSamples) console.error(`warning: ${result.nonFiniteSamples} NaN/Inf samples in the media were replaced by silence`);
+}
+
+function cmdInfo(files: string[]): void {
+  if (files.length === 0) usage('info: which files?');
+  const out: unknown[] = [];
+  let failed = false;
+  for (const f of files) {
+    try {
+      const info = probeWav(f);
+      if (cli.flags.json) out.push(wavSummary(info));
+      else {
+        const rate = cli.flags.fps ? parseFrameRate(cli.flags.fps) : parseFrameRate('25');
+        console.log(formatWavInfo(info, (tr) => `${formatTimecode(samplesToFrames(tr, rate, info.sampleRate), rate)} at ${rate.id} fps`));
+      }
+    } catch (e) {
+      failed = true;
+      if (cli.flags.json) out.push({ file: f, error: (e as Error).message });
+      else console.error(`error: ${(e as Error).message}`);
+    }
+  }
+  if (cli.flags.json) console.log(JSON.stringify(out, null, 2));
+  if (failed) process.exitCode = 1;
+}
+
+async function main(): Promise<void> {
+  const [sub, ...rest] = cli.input;
+  switch (sub) {
+    case 'new':
+      return cmdNew(rest[0]);
+    case 'run':
+      return cmdRun(rest[0]);
+    case 'render':
+      return cmdRender(rest[0]);
+    case 'info':
+      return cmdInfo(rest);
+    case 'commands':
+      console.log(helpText());
+      return;
+    case 'help':
+      cli.showHelp(0);
+      return;
+    default: {
+      const { openMixer } = await import('./ui/open-mixer.js');
+      await openMixer(sub, { device: cli.flags.device, noDevice: cli.flags.noDevice, blockSize: cli.flags.block });
+    }
+  }
+}
+
+main().catch((e: unknown) => {
+  if (e instanceof UsageError) {
+    console.error(`dubstage: ${e.message}\nRun dubstage --help for usage.`);
+    process.exitCode = 2;
+    return;
+  }
+  // Known failures carry a message that names the file and the problem; a stack trace is noise
+  // for the user (DUBSTAGE_DEBUG=1 shows it).
+  const known = e instanceof SessionFileError || e instanceof WavError || e instanceof ScriptError || e instanceof RenderError || e instanceof Error;
+  const debug = process.env.DUBSTAGE_DEBUG === '1';
+  console.error(`dubstage: ${known && !debug ? (e as Error).message : (e as Error).stack ?? String(e)}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,155 @@
+// The mix graph, one block at a time: clip (source channels, clip gain, fades) → track (fader,
+// pan, mute, solo) → stem bus D / M / E → master. The offline render and the real-time engine
+// both call `renderBlock`; only the SourceFeed differs (direct reads vs. read-ahead rings).
+// Render loop: no allocation, no closures, no promises, no logging.
+import { fadeGain } from '../dsp/fade.js';
+import { addRamped, clear } from '../dsp/mix.js';
+import type { PlanClip, RenderPlan } from './plan.js';
+
+export interface SourceFeed {
+  /**
+   * Puts frames [src, src+n) of the clip's source channels into out[c][at…at+n). Returns false
+   * when the audio is not there in time (the block plays silence for that clip).
+   */
+  read(plan: RenderPlan, clip: PlanClip, src: number, n: number, out: Float32Array[], at: number): boolean;
+}
+
+export interface BlockOutput {
+  /** D, M, E stems after the stem fader and the master fader: they sum to `master`. */
+  stems: [Float32Array, Float32Array][];
+  master: [Float32Array, Float32Array];
+  /** reference tracks (not routed to any stem): heard while monitoring, never delivered */
+  reference: [Float32Array, Float32Array];
+}
+
+export function createBlockOutput(blockSize: number): BlockOutput {
+  const pair = (): [Float32Array, Float32Array] => [new Float32Array(blockSize), new Float32Array(blockSize)];
+  return { stems: [pair(), pair(), pair()], master: pair(), reference: pair() };
+}
+
+/** Applies clip gain and fades to scratch[from, to) for one source channel. Render loop. */
+function shapeClip(buf: Float32Array, clip: PlanClip, blockStart: number, from: number, to: number): void {
+  const g = clip.gain;
+  const inEnd = clip.position + clip.fadeIn;
+  const outStart = clip.fadeEnd - clip.fadeOut;
+  const t0 = blockStart + from;
+  const t1 = blockStart + to;
+  if (t0 >= inEnd && t1 <= outStart) {
+    if (g !== 1) for (let i = from; i < to; i++) buf[i] *= g;
+    return;
+  }
+  for (let i = from; i < to; i++) {
+    const t = blockStart + i;
+    let k = g;
+    if (t < inEnd) k *= fadeGain(clip.fadeInCurve, (t - clip.position) / clip.fadeIn);
+    if (t >= outStart) k *= fadeGain(clip.fadeOutCurve, (clip.fadeEnd - 1 - t) / clip.fadeOut);
+    buf[i] *= k;
+  }
+}
+
+/**
+ * Renders frames [position, position+frames) of the plan into `out`. frames <= plan.blockSize.
+ * Returns the number of clip reads that came back empty (underruns).
+ */
+export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number, frames: number, out: BlockOutput): number {
+  const end = position + frames;
+  const stems = plan.stems;
+  const ref = out.reference;
+  const scratch = plan.scratch;
+  let underruns = 0;
+  for (let s = 0; s < stems.length; s++) {
+    clear(stems[s].left, 0, frames);
+    clear(stems[s].right, 0, frames);
+  }
+  clear(ref[0], 0, frames);
+  clear(ref[1], 0, frames);
+
+  for (let ti = 0; ti < plan.tracks.length; ti++) {
+    const t = plan.tracks[ti];
+    const cur = t.current;
+    const tgt = t.target;
+    if (cur[0] === 0 && cur[1] === 0 && cur[2] === 0 && cur[3] === 0 && tgt[0] === 0 && tgt[1] === 0 && tgt[2] === 0 && tgt[3] === 0) {
+      continue; // silent and staying silent
+    }
+    let hasMono = false;
+    let hasStereo = false;
+    const clips = t.clips;
+    for (let ci = 0; ci < clips.length; ci++) {
+      const c = clips[ci];
+      if (c.position >= end) break;
+      if (c.end <= position) continue;
+      const from = (c.position > position ? c.position : position) - position;
+      const to = (c.end < end ? c.end : end) - position;
+      const src = c.sourceStart + position + from - c.position;
+      if (!feed.read(plan, c, src, to - from, scratch, from)) {
+        underruns++;
+        continue;
+      }
+      if (c.channels.length === 1) {
+        if (!hasMono) {
+          clear(t.mono, 0, frames);
+          hasMono = true;
+        }
+        shapeClip(scratch[0], c, position, from, to);
+        const m = t.mono;
+        const s0 = scratch[0];
+        for (let i = from; i < to; i++) m[i] += s0[i];
+      } else {
+        if (!hasStereo) {
+          clear(t.left, 0, frames);
+          clear(t.right, 0, frames);
+          hasStereo = true;
+        }
+        shapeClip(scratch[0], c, position, from, to);
+        shapeClip(scratch[1], c, position, from, to);
+        const l = t.left;
+        const r = t.right;
+        const s0 = scratch[0];
+        const s1 = scratch[1];
+        for (let i = from; i < to; i++) {
+          l[i] += s0[i];
+          r[i] += s1[i];
+        }
+      }
+    }
+    const dstL = t.stem >= 0 ? stems[t.stem].left : ref[0];
+    const dstR = t.stem >= 0 ? stems[t.stem].right : ref[1];
+    if (hasMono) {
+      addRamped(dstL, t.mono, cur[0], tgt[0], 0, frames);
+      addRamped(dstR, t.mono, cur[1], tgt[1], 0, frames);
+    }
+    if (hasStereo) {
+      addRamped(dstL, t.left, cur[2], tgt[2], 0, frames);
+      addRamped(dstR, t.right, cur[3], tgt[3], 0, frames);
+    }
+    cur[0] = tgt[0];
+    cur[1] = tgt[1];
+    cur[2] = tgt[2];
+    cur[3] = tgt[3];
+  }
+
+  // Stems are printed post master fader so that D + M + E is the master, sample for sample.
+  const m = plan.master;
+  const ml = out.master[0];
+  const mr = out.master[1];
+  clear(ml, 0, frames);
+  clear(mr, 0, frames);
+  for (let s = 0; s < stems.length; s++) {
+    const bus = stems[s];
+    const ol = out.stems[s][0];
+    const or = out.stems[s][1];
+    clear(ol, 0, frames);
+    clear(or, 0, frames);
+    const g0 = bus.current * m.current;
+    const g1 = bus.target * m.target;
+    addRamped(ol, bus.left, g0, g1, 0, frames);
+    addRamped(or, bus.right, g0, g1, 0, frames);
+    for (let i = 0; i < frames; i++) {
+      ml[i] += ol[i];
+      mr[i] += or[i];
+    }
+    bus.current = bus.target;
+  }
+  m.current = m.target;
+  return underruns;
+}

@@ -1,0 +1,156 @@
+// Render plan: the session compiled for the render loop. Built on the control side (never in
+// the loop) with every buffer preallocated; the loop only reads it. A new plan is built whole,
+// validated, then swapped in at a block boundary; gain state carries over so the swap ramps.
+import type { MediaPool } from '../session/media.js';
+import type { Session } from '../session/schema.js';
+import { FADE_CURVE_IDS } from '../dsp/fade.js';
+import { panBalance, panMono } from '../dsp/pan.js';
+import { dbToGain } from '../dsp/units.js';
+
+export const STEM_INDEX = { D: 0, M: 1, E: 2, none: -1 } as const;
+export const STEM_COUNT = 3;
+
+export interface PlanClip {
+  id: string;
+  /** index into plan.media */
+  media: number;
+  /** 0-based source channels */
+  channels: Int32Array;
+  position: number;
+  /** last playable sample + 1 (never past the media) */
+  end: number;
+  /** the clip's end in the document, where its fade-out finishes */
+  fadeEnd: number;
+  sourceStart: number;
+  gain: number;
+  fadeIn: number;
+  fadeInCurve: number;
+  fadeOut: number;
+  fadeOutCurve: number;
+}
+
+export interface PlanTrack {
+  id: string;
+  /** 0 D, 1 M, 2 E, -1 reference (monitor only) */
+  stem: number;
+  clips: PlanClip[];
+  /** target gains this plan wants: mono source L/R, stereo source L/R (fader, pan, mute, solo) */
+  target: Float64Array;
+  /** gains applied at the end of the last block (ramps start here) */
+  current: Float64Array;
+  mono: Float32Array;
+  left: Float32Array;
+  right: Float32Array;
+}
+
+export interface PlanBus {
+  target: number;
+  current: number;
+  left: Float32Array;
+  right: Float32Array;
+}
+
+export interface RenderPlan {
+  sampleRate: number;
+  blockSize: number;
+  /** end of the last clip, in timeline samples */
+  length: number;
+  media: string[];
+  tracks: PlanTrack[];
+  /** D, M, E stem buses (before the master fader) */
+  stems: PlanBus[];
+  master: { target: number; current: number };
+  /** clip scratch: up to two channels of source audio */
+  scratch: [Float32Array, Float32Array];
+  /** clips left out of the plan and why */
+  offline: { clip: string; reason: string }[];
+}
+
+export interface PlanOptions {
+  blockSize: number;
+}
+
+/** Compiles a session into a render plan. Control side: allocates freely. */
+export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): RenderPlan {
+  const n = opts.blockSize;
+  const mediaIndex = new Map<string, number>();
+  const mediaList: string[] = [];
+  const offline: RenderPlan['offline'] = [];
+  const anySolo = doc.tracks.some((t) => t.solo);
+  let length = 0;
+  const tracks: PlanTrack[] = doc.tracks.map((t) => {
+    const clips: PlanClip[] = [];
+    for (const c of doc.clips) {
+      if (c.track !== t.id) continue;
+      length = Math.max(length, c.position + c.length);
+      const reason = media.offlineReason(c, doc);
+      if (reason) {
+        offline.push({ clip: c.id, reason });
+        continue;
+      }
+      let mi = mediaIndex.get(c.media);
+      if (mi === undefined) {
+        mi = mediaList.length;
+        mediaList.push(media.resolve(c.media));
+        mediaIndex.set(c.media, mi);
+      }
+      const frames = media.frames(c.media) ?? 0;
+      // Never read past the media: a clip longer than its file plays silence at the tail.
+      const playable = Math.max(0, Math.min(c.length, frames - c.sourceStart));
+      clips.push({
+        id: c.id, media: mi, channels: Int32Array.from(c.channels, (x) => x - 1),
+        position: c.position, end: c.position + playable, fadeEnd: c.position + c.length, sourceStart: c.sourceStart,
+        gain: dbToGain(c.gainDb),
+        fadeIn: c.fadeIn.length, fadeInCurve: FADE_CURVE_IDS[c.fadeIn.curve],
+        fadeOut: c.fadeOut.length, fadeOutCurve: FADE_CURVE_IDS[c.fadeOut.curve],
+      });
+    }
+    clips.sort((a, b) => a.position - b.position || (a.id < b.id ? -1 : 1));
+    // Solo in place: while anything is soloed, every track that is not soloed is silent.
+    // A reference track is never silenced by another track's solo (it is a guide, not a mix element).
+    const audible = !t.mute && (!anySolo || t.solo || (t.stem === 'none' && !anySoloOnReference(doc)));
+    const g = audible ? dbToGain(t.gainDb) : 0;
+    const mono = [0, 0];
+    const bal = [0, 0];
+    panMono(t.pan, mono);
+    panBalance(t.pan, bal);
+    const target = Float64Array.of(g * mono[0], g * mono[1], g * bal[0], g * bal[1]);
+    return {
+      id: t.id, stem: STEM_INDEX[t.stem], clips, target, current: Float64Array.from(target),
+      mono: new Float32Array(n), left: new Float32Array(n), right: new Float32Array(n),
+    };
+  });
+  const busGain = (id: string) => {
+    const b = doc.buses.find((x) => x.id === id)!;
+    return b.mute ? 0 : dbToGain(b.gainDb);
+  };
+  const stems: PlanBus[] = (['D', 'M', 'E'] as const).map((id) => {
+    const g = busGain(id);
+    return { target: g, current: g, left: new Float32Array(n), right: new Float32Array(n) };
+  });
+  const mg = busGain('master');
+  return {
+    sampleRate: doc.sampleRate, blockSize: n, length, media: mediaList, tracks, stems,
+    master: { target: mg, current: mg },
+    scratch: [new Float32Array(n), new Float32Array(n)], offline,
+  };
+}
+
+function anySoloOnReference(doc: Session): boolean {
+  return doc.tracks.some((t) => t.stem === 'none' && t.solo);
+}
+
+/**
+ * Carries the applied gains of the plan being replaced into its successor (matched by track
+ * id), so the first block of the new plan ramps from what was heard. Control side.
+ */
+export function inheritGains(next: RenderPlan, prev: RenderPlan): void {
+  const byId = new Map(prev.tracks.map((t) => [t.id, t]));
+  for (const t of next.tracks) {
+    const old = byId.get(t.id);
+    if (old) t.current.set(old.current);
+    else t.current.fill(0); // a new track fades in
+  }
+  for (let s = 0; s < next.stems.length; s++) next.stems[s].current = prev.stems[s].current;
+  next.master.current = prev.master.current;
+}

@@ -1,0 +1,36 @@
+// Human-readable and JSON summaries of WAV headers (`dubstage info`).
+import type { WavInfo } from './wav-reader.js';
+
+export function wavSummary(info: WavInfo) {
+  return {
+    file: info.path,
+    container: info.container,
+    format: info.format === 'float' ? `${info.bitsPerSample}-bit float` : `${info.bitsPerSample}-bit PCM`,
+    channels: info.channels,
+    sampleRate: info.sampleRate,
+    frames: info.frames,
+    seconds: info.frames / info.sampleRate,
+    timeReference: info.bext?.timeReference ?? null,
+    description: info.bext?.description ?? null,
+    originator: info.bext?.originator ?? null,
+    hasIxml: Boolean(info.ixml),
+    chunks: info.chunks.map((c) => c.id.trim()),
+    warnings: info.warnings,
+  };
+}
+
+export function formatWavInfo(info: WavInfo, timecode?: (timeReference: number) => string): string {
+  const s = wavSummary(info);
+  const lines = [
+    `${s.file}`,
+    `  ${s.container} ${s.format}, ${s.channels} ch, ${s.sampleRate} Hz, ${s.frames} frames (${s.seconds.toFixed(3)} s)`,
+  ];
+  if (s.timeReference !== null) {
+    lines.push(`  bext time reference ${s.timeReference}${timecode ? ` (${timecode(s.timeReference)})` : ''}`);
+  }
+  if (s.description) lines.push(`  description: ${s.description.replace(/\r?\n/g, ' | ')}`);
+  if (s.originator) lines.push(`  originator: ${s.originator}`);
+  lines.push(`  chunks: ${s.chunks.join(' ')}`);
+  for (const w of s.warnings) lines.push(`  warning: ${w}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,263 @@
+// Streaming BWF writer: 24-bit PCM or 32-bit float, a bext chunk, and a JUNK chunk reserved
+// so the file becomes RF64 (EBU Tech 3306) in place when it passes 4 GB. Audio goes to a temp
+// file in the target's folder; `finish` patches the sizes, fsyncs and renames it into place,
+// `abort` removes it. No deliverable is ever half-written under its final name.
+import fs from 'node:fs';
+import { buildBext, type Bext } from './bext.js';
+import { commitTemp, tempPathFor } from './atomic-file.js';
+
+export type WavEncoding = 'pcm24' | 'float32';
+
+export interface BwfWriterOptions {
+  sampleRate: number;
+  channels: number;
+  encoding: WavEncoding;
+  bext: Partial<Bext> & { timeReference: number };
+  /** Data size above which the file is written as RF64 (default: what RIFF's 32-bit sizes hold). */
+  rf64Threshold?: number;
+}
+
+const RIFF_LIMIT = 0xffffffff;
+const JUNK_PAYLOAD = 28; // room for a ds64 chunk with an empty table
+const WRITE_CHUNK = 1 << 18;
+
+export class BwfWriter {
+  readonly path: string;
+  readonly temp: string;
+  /** samples clipped when converting to 24-bit */
+  clipped = 0;
+  private fd: number;
+  private readonly bytesPerSample: number;
+  private readonly headerSize: number;
+  private readonly junkOffset: number;
+  private readonly dataSizeOffset: number;
+  private readonly factOffset: number;
+  private buf: Buffer;
+  private fill = 0;
+  private dataBytes = 0;
+  private frames = 0;
+  private closed = false;
+
+  constructor(target: string, private readonly opts: BwfWriterOptions) {
+    this.path = target;
+    this.temp = tempPathFor(target);
+    this.bytesPerSample = opts.encoding === 'pcm24' ? 3 : 4;
+    const header = this.buildHeader();
+    this.headerSize = header.buf.length;
+    this.junkOffset = header.junkOffset;
+    this.dataSizeOffset = header.dataSizeOffset;
+    this.factOffset = header.factOffset;
+    this.buf = Buffer.alloc(WRITE_CHUNK);
+    this.fd = fs.openSync(this.temp, 'wx', 0o644);
+    try {
+      fs.writeSync(this.fd, header.buf, 0, header.buf.length, 0);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  private buildHeader() {
+    const { channels, sampleRate, encoding } = this.opts;
+    const bps = this.bytesPerSample;
+    const blockAlign = channels * bps;
+    const extensible = channels > 2;
+    const formatTag = encoding === 'float32' ? 3 : 1;
+    const fmtSize = extensible ? 40 : encoding === 'float32' ? 18 : 16;
+    const bext = buildBext(this.opts.bext);
+    const parts: Buffer[] = [];
+    const chunk = (id: string, payload: Buffer) => {
+      const h = Buffer.alloc(8);
+      h.write(id, 0, 4, 'latin1');
+      h.writeUInt32LE(payload.length, 4);
+      parts.push(h, payload);
+      if (payload.length & 1) parts.push(Buffer.alloc(1));
+    };
+    const riff = Buffer.alloc(12);
+    riff.write('RIFF', 0, 'latin1');
+    riff.write('WAVE', 8, 'latin1');
+    parts.push(riff);
+    chunk('JUNK', Buffer.alloc(JUNK_PAYLOAD));
+    const fmt = Buffer.alloc(fmtSize);
+    fmt.writeUInt16LE(extensible ? 0xfffe : formatTag, 0);
+    fmt.writeUInt16LE(channels, 2);
+    fmt.writeUInt32LE(sampleRate, 4);
+    fmt.writeUInt32LE(sampleRate * blockAlign, 8);
+    fmt.writeUInt16LE(blockAlign, 12);
+    fmt.writeUInt16LE(bps * 8, 14);
+    if (fmtSize >= 18) fmt.writeUInt16LE(fmtSize - 18, 16);
+    if (extensible) {
+      fmt.writeUInt16LE(bps * 8, 18);
+      fmt.writeUInt32LE(channelMask(channels), 20);
+      // KSDATAFORMAT_SUBTYPE_PCM / _IEEE_FLOAT: {0000000X-0000-0010-8000-00aa00389b71}
+      fmt.writeUInt16LE(formatTag, 24);
+      Buffer.from([0x00, 0x00, 0x00, 0x00, 0x10, 0x00, 0x80, 0x00, 0x00, 0xaa, 0x00, 0x38, 0x9b, 0x71]).copy(fmt, 26);
+    }
+    chunk('fmt ', fmt);
+    let factOffset = -1;
+    if (encoding === 'float32') {
+      factOffset = parts.reduce((n, p) => n + p.length, 0) + 8;
+      chunk('fact', Buffer.alloc(4));
+    }
+    chunk('bext', bext);
+    const dataHeader = Buffer.alloc(8);
+    dataHeader.write('data', 0, 'latin1');
+    parts.push(dataHeader);
+    const buf = Buffer.concat(parts);
+    return { buf, junkOffset: 12, dataSizeOffset: buf.length - 4, factOffset };
+  }
+
+  /** Appends `frames` frames from planar channels (one Float32Array per channel). */
+  write(planar: Float32Array[], frames: number, from = 0): void {
+    const ch = this.opts.channels;
+    const bps = this.bytesPerSample;
+    const frameBytes = ch * bps;
+    let i = 0;
+    while (i < frames) {
+      const room = Math.floor((this.buf.length - this.fill) / frameBytes);
+      if (room === 0) {
+        this.flush();
+        continue;
+      }
+      const n = Math.min(room, frames - i);
+      if (bps === 3) this.encode24(planar, from + i, n);
+      else this.encodeFloat(planar, from + i, n);
+      i += n;
+    }
+    this.frames += frames;
+  }
+
+  private encode24(planar: Float32Array[], from: number, n: number): void {
+    const buf = this.buf;
+    const ch = this.opts.channels;
+    let o = this.fill;
+    let clipped = 0;
+    for (let f = 0; f < n; f++) {
+      for (let c = 0; c < ch; c++) {
+        let v = Math.round(planar[c][from + f] * 8388608);
+        if (v > 8388607) {
+          v = 8388607;
+          clipped++;
+        } else if (v < -8388608) {
+          v = -8388608;
+          clipped++;
+        } else if (v !== v) v = 0;
+        buf[o] = v & 0xff;
+        buf[o + 1] = (v >> 8) & 0xff;
+        buf[o + 2] = (v >> 16) & 0xff;
+        o += 3;
+      }
+    }
+    this.clipped += clipped;
+    this.fill = o;
+  }
+
+  private encodeFloat(planar: Float32Array[], from: number, n: number): void {
+    const buf = this.buf;
+    const ch = this.opts.channels;
+    let o = this.fill;
+    for (let f = 0; f < n; f++) {
+      for (let c = 0; c < ch; c++) {
+        const v = planar[c][from + f];
+        buf.writeFloatLE(v === v ? v : 0, o);
+        o += 4;
+      }
+    }
+    this.fill = o;
+  }
+
+  private flush(): void {
+    if (this.fill === 0) return;
+    let done = 0;
+    while (done < this.fill) {
+      done += fs.writeSync(this.fd, this.buf, done, this.fill - done, this.headerSize + this.dataBytes + done);
+    }
+    this.dataBytes += this.fill;
+    this.fill = 0;
+  }
+
+  get framesWritten(): number {
+    return this.frames;
+  }
+
+  /** Patches the sizes, fsyncs, and renames the finished file to its final name. */
+  finish(): void {
+    this.complete();
+    this.commit();
+  }
+
+  /** Patches the sizes and fsyncs; the file stays under its temp name. */
+  complete(): void {
+    try {
+      this.flush();
+      const fd = this.fd;
+      const data = this.dataBytes;
+      const pad = data & 1;
+      if (pad) fs.writeSync(fd, Buffer.alloc(1), 0, 1, this.headerSize + data);
+      const riffSize = this.headerSize - 8 + data + pad;
+      const threshold = this.opts.rf64Threshold ?? RIFF_LIMIT - this.headerSize;
+      const u32 = (v: number, at: number) => {
+        const b = Buffer.alloc(4);
+        b.writeUInt32LE(v, 0);
+        fs.writeSync(fd, b, 0, 4, at);
+      };
+      if (data > threshold) {
+        const head = Buffer.alloc(8);
+        head.write('RF64', 0, 'latin1');
+        head.writeUInt32LE(0xffffffff, 4);
+        fs.writeSync(fd, head, 0, 8, 0);
+        const ds64 = Buffer.alloc(8 + JUNK_PAYLOAD);
+        ds64.write('ds64', 0, 'latin1');
+        ds64.writeUInt32LE(JUNK_PAYLOAD, 4);
+        ds64.writeBigUInt64LE(BigInt(riffSize), 8);
+        ds64.writeBigUInt64LE(BigInt(data), 16);
+        ds64.writeBigUInt64LE(BigInt(this.frames), 24);
+        ds64.writeUInt32LE(0, 32);
+        fs.writeSync(fd, ds64, 0, ds64.length, this.junkOffset);
+        u32(0xffffffff, this.dataSizeOffset);
+        if (this.factOffset >= 0) u32(0xffffffff, this.factOffset);
+      } else {
+        u32(riffSize, 4);
+        u32(data, this.dataSizeOffset);
+        if (this.factOffset >= 0) u32(this.frames, this.factOffset);
+      }
+      fs.fsyncSync(fd);
+      fs.closeSync(fd);
+      this.closed = true;
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** Renames a completed file into place. */
+  commit(): void {
+    try {
+      commitTemp(this.temp, this.path, false);
+    } catch (e) {
+      this.abort();
+      throw e;
+    }
+  }
+
+  /** Closes and deletes the temp file; the target is never touched. */
+  abort(): void {
+    if (!this.closed) {
+      try {
+        fs.closeSync(this.fd);
+      } catch {
+        /* already closed */
+      }
+      this.closed = true;
+    }
+    fs.rmSync(this.temp, { force: true });
+  }
+}
+
+function channelMask(channels: number): number {
+  // Standard speaker masks: 5.1 = FL FR FC LFE BL BR; 7.1 adds SL SR; otherwise leave unassigned.
+  if (channels === 6) return 0x3f;
+  if (channels === 8) return 0x63f;
+  if (channels === 4) return 0x33;
+  return 0;
+}

@@ -1,0 +1,199 @@
+// A session open for editing: the document, its undo history, its media pool and its file.
+// Text commands and command objects both land here; the TUI, `dubstage run` and tests share it.
+import fs from 'node:fs';
+import path from 'node:path';
+import { probeWav } from '../io/wav-reader.js';
+import { clockOf, helpText, parseCommand, type Action } from './command-line.js';
+import { applyCommand, CommandError, describeCommand, type Command } from './commands.js';
+import { History } from './history.js';
+import { MediaPool } from './media.js';
+import { newSession, SessionSchema, type Session } from './schema.js';
+import { formatJsonPath, loadSessionFile, saveSessionFile } from './session-file.js';
+import type { TimeSpec } from './time-spec.js';
+
+export interface ExecResult {
+  message: string;
+  quit?: boolean;
+}
+
+export class SessionEditor {
+  readonly media: MediaPool;
+  private history: History<Session>;
+  private listeners = new Set<() => void>();
+
+  private constructor(
+    readonly file: string,
+    doc: Session,
+  ) {
+    this.history = new History(doc);
+    this.media = new MediaPool(path.dirname(path.resolve(file)));
+  }
+
+  static open(file: string): SessionEditor {
+    return new SessionEditor(file, loadSessionFile(file));
+  }
+
+  /** A new, unsaved session (nothing is written until `save`). */
+  static create(file: string, opts: Parameters<typeof newSession>[1] & { name?: string } = {}): SessionEditor {
+    const name = opts.name ?? path.basename(file).replace(/\.[^.]+$/, '');
+    const ed = new SessionEditor(file, newSession(name, opts));
+    return ed;
+  }
+
+  static openOrCreate(file: string): SessionEditor {
+    return fs.existsSync(file) ? SessionEditor.open(file) : SessionEditor.create(file);
+  }
+
+  get doc(): Session {
+    return this.history.current;
+  }
+
+  get dirty(): boolean {
+    return this.history.dirty || !fs.existsSync(this.file);
+  }
+
+  get canUndo(): boolean {
+    return this.history.canUndo;
+  }
+
+  get canRedo(): boolean {
+    return this.history.canRedo;
+  }
+
+  get undoDepth(): number {
+    return this.history.undoDepth;
+  }
+
+  subscribe(fn: () => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private emit(): void {
+    for (const fn of this.listeners) fn();
+  }
+
+  /** Applies one edit as one undo step (or merged into the current gesture). */
+  dispatch(cmd: Command, opts: { gesture?: string } = {}): void {
+    const ctx = { mediaFrames: (m: string) => this.media.frames(m) };
+    const label = describeCommand(cmd, this.doc);
+    this.history.apply(label, (d) => applyCommand(d, cmd, ctx), {
+      gesture: opts.gesture,
+      validate: (next) => {
+        const r = SessionSchema.safeParse(next);
+        if (!r.success) {
+          const i = r.error.issues[0];
+          throw new CommandError(`the edit would make ${formatJsonPath(i.path)} invalid: ${i.message}`);
+        }
+      },
+    });
+    this.emit();
+  }
+
+  endGesture(): void {
+    this.history.endGesture();
+  }
+
+  undo(count = 1): string {
+    const labels: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const e = this.history.undo();
+      if (!e) break;
+      labels.push(e.label);
+    }
+    if (labels.length) this.emit();
+    return labels.length ? `undid ${labels.join(', ')}` : 'nothing to undo';
+  }
+
+  redo(count = 1): string {
+    const labels: string[] = [];
+    for (let i = 0; i < count; i++) {
+      const e = this.history.redo();
+      if (!e) break;
+      labels.push(e.label);
+    }
+    if (labels.length) this.emit();
+    return labels.length ? `redid ${labels.join(', ')}` : 'nothing to redo';
+  }
+
+  /**
+   * Saves atomically. As in vim, `save(OTHER)` writes a copy (media paths rebased onto the
+   * copy's folder) and goes on editing this file.
+   */
+  save(to?: string): string {
+    if (to && path.resolve(to) !== path.resolve(this.file)) {
+      const dir = path.dirname(path.resolve(to));
+      const copy = {
+        ...this.doc,
+        clips: this.doc.clips.map((c) => ({ ...c, media: path.relative(dir, this.media.resolve(c.media)).split(path.sep).join('/') })),
+      };
+      saveSessionFile(to, copy);
+      return `wrote a copy to ${to}`;
+    }
+    saveSessionFile(this.file, this.doc);
+    this.history.markSaved();
+    this.emit();
+    return `saved ${this.file}`;
+  }
+
+  /** Builds the clip.add command that places a WAV file on a track. */
+  importCommand(file: string, track: string, at: TimeSpec | 'bwf' | undefined, channels?: number[], name?: string): Command {
+    const info = probeWav(file);
+    const doc = this.doc;
+    if (info.sampleRate !== doc.sampleRate) {
+      throw new CommandError(`${file} is ${info.sampleRate} Hz and the session is ${doc.sampleRate} Hz; convert it first (sample-rate conversion on import is not built yet)`);
+    }
+    let chans = channels;
+    if (!chans) {
+      if (info.channels === 1) chans = [1];
+      else if (info.channels === 2) chans = [1, 2];
+      else throw new CommandError(`${file} has ${info.channels} channels: choose one or two with ch (e.g. ch 1 or ch 1,2)`);
+    }
+    const bad = chans.find((c) => c > info.channels);
+    if (bad) throw new CommandError(`${file} has ${info.channels} channel(s); there is no channel ${bad}`);
+    let position = 0;
+    if (at === 'bwf') {
+      if (!info.bext) throw new CommandError(`${file} has no bext chunk, so no BWF timestamp`);
+      const clock = clockOf(doc);
+      position = info.bext.timeReference - clock.startSamples;
+      if (position < 0) {
+        throw new CommandError(`${file} starts at ${clock.positionToTimecode(position)}, before the session start ${doc.start}`);
+      }
+    } else if (at) position = at.samples;
+    const base = path.basename(file).replace(/\.[^.]+$/, '');
+    return {
+      type: 'clip.add', track, media: this.media.refFor(file), channels: chans, sourceStart: 0, position,
+      length: info.frames, name: name ?? (channels ? `${base} ch${chans.join('+')}` : base),
+    };
+  }
+
+  /** Runs one line of the command language. Throws ParseError / CommandError with a message. */
+  execute(line: string): ExecResult {
+    const action: Action = parseCommand(line, this.doc);
+    switch (action.kind) {
+      case 'edit': {
+        this.dispatch(action.command);
+        return { message: describeCommand(action.command, this.doc) };
+      }
+      case 'import': {
+        const cmd = this.importCommand(action.file, action.track, action.at, action.channels, action.name);
+        this.dispatch(cmd);
+        const clip = this.doc.clips[this.doc.clips.length - 1];
+        return { message: `imported ${action.file} as ${clip.id} at ${clockOf(this.doc).positionToTimecode(clip.position)}` };
+      }
+      case 'undo':
+        return { message: this.undo(action.count) };
+      case 'redo':
+        return { message: this.redo(action.count) };
+      case 'save':
+        return { message: this.save(action.path) };
+      case 'quit': {
+        if (action.save) return { message: this.save(), quit: true };
+        if (this.dirty && !action.force) throw new CommandError('unsaved edits (:w to save, :q! to quit without saving)');
+        return { message: 'bye', quit: true };
+      }
+      case 'help':
+        return { message: helpText(action.topic) };
+    }
+  }
+}

@@ -1,0 +1,151 @@
+// The session document: its schema (zod) is the one source of truth for the types, for
+// load-time validation, and for the fixed key order of the saved JSON.
+import { z } from 'zod';
+import { FRAME_RATES, frameRate, parseTimecode } from './timecode.js';
+
+export const SESSION_FORMAT = 'dubstage-session';
+export const SESSION_VERSION = 1;
+
+export const TRACK_KINDS = ['dialogue', 'adr', 'pfx', 'sfx', 'foley', 'ambience', 'music', 'reference'] as const;
+export const STEMS = ['D', 'M', 'E', 'none'] as const;
+export const FADE_CURVES = ['linear', 'equal-power', 's-curve', 'exponential'] as const;
+export const BUS_IDS = ['D', 'M', 'E', 'master'] as const;
+
+export type TrackKind = (typeof TRACK_KINDS)[number];
+export type Stem = (typeof STEMS)[number];
+export type FadeCurve = (typeof FADE_CURVES)[number];
+export type BusId = (typeof BUS_IDS)[number];
+
+const id = z.string().regex(/^[A-Za-z][A-Za-z0-9_-]*$/, 'ids start with a letter and use letters, digits, _ and -');
+const samples = z.number().int('must be a whole number of samples');
+const gainDb = z.number().min(-144).max(24);
+
+export const FadeSchema = z.object({
+  length: samples.min(0),
+  curve: z.enum(FADE_CURVES),
+});
+
+export const TrackSchema = z.object({
+  id,
+  name: z.string().min(1).max(64),
+  kind: z.enum(TRACK_KINDS),
+  stem: z.enum(STEMS),
+  gainDb,
+  pan: z.number().min(-1).max(1),
+  mute: z.boolean(),
+  solo: z.boolean(),
+});
+
+export const ClipSchema = z.object({
+  id,
+  track: id,
+  name: z.string().max(128),
+  media: z.string().min(1),
+  channels: z.array(z.number().int().min(1)).min(1).max(2),
+  sourceStart: samples.min(0),
+  position: samples.min(0),
+  length: samples.min(1),
+  gainDb,
+  fadeIn: FadeSchema,
+  fadeOut: FadeSchema,
+});
+
+export const BusSchema = z.object({
+  id: z.enum(BUS_IDS),
+  name: z.string().min(1).max(64),
+  gainDb,
+  mute: z.boolean(),
+});
+
+export const MarkerSchema = z.object({
+  id,
+  position: samples.min(0),
+  name: z.string().min(1).max(128),
+  note: z.string().max(1024),
+});
+
+const SessionObject = z.object({
+  format: z.literal(SESSION_FORMAT),
+  version: z.literal(SESSION_VERSION),
+  name: z.string().min(1).max(128),
+  sampleRate: z.number().int().min(8000).max(384000),
+  frameRate: z.enum(FRAME_RATES),
+  start: z.string(),
+  nextId: z.number().int().min(1),
+  tracks: z.array(TrackSchema),
+  clips: z.array(ClipSchema),
+  buses: z.array(BusSchema),
+  markers: z.array(MarkerSchema),
+});
+
+export const SessionSchema = SessionObject.superRefine((doc, ctx) => {
+  try {
+    parseTimecode(doc.start, frameRate(doc.frameRate));
+  } catch (e) {
+    ctx.addIssue({ code: 'custom', path: ['start'], message: (e as Error).message });
+  }
+  const seen = new Set<string>();
+  const unique = (value: string, path: (string | number)[]) => {
+    if (seen.has(value)) ctx.addIssue({ code: 'custom', path, message: `id "${value}" is used twice` });
+    seen.add(value);
+  };
+  doc.tracks.forEach((t, i) => unique(t.id, ['tracks', i, 'id']));
+  doc.clips.forEach((c, i) => unique(c.id, ['clips', i, 'id']));
+  doc.markers.forEach((m, i) => unique(m.id, ['markers', i, 'id']));
+  const trackIds = new Set(doc.tracks.map((t) => t.id));
+  doc.clips.forEach((c, i) => {
+    if (!trackIds.has(c.track)) {
+      ctx.addIssue({ code: 'custom', path: ['clips', i, 'track'], message: `no track with id "${c.track}"` });
+    }
+    if (c.fadeIn.length + c.fadeOut.length > c.length) {
+      ctx.addIssue({ code: 'custom', path: ['clips', i, 'fadeIn', 'length'], message: 'fade in + fade out are longer than the clip' });
+    }
+  });
+  for (const b of BUS_IDS) {
+    if (doc.buses.filter((x) => x.id === b).length !== 1) {
+      ctx.addIssue({ code: 'custom', path: ['buses'], message: `bus "${b}" must appear exactly once` });
+    }
+  }
+});
+
+export type Fade = z.infer<typeof FadeSchema>;
+export type Track = z.infer<typeof TrackSchema>;
+export type Clip = z.infer<typeof ClipSchema>;
+export type Bus = z.infer<typeof BusSchema>;
+export type Marker = z.infer<typeof MarkerSchema>;
+export type Session = z.infer<typeof SessionObject>;
+
+/** Key order of each object in the saved JSON: the schema's declaration order. */
+export const KEY_ORDER = {
+  session: Object.keys(SessionObject.shape),
+  track: Object.keys(TrackSchema.shape),
+  clip: Object.keys(ClipSchema.shape),
+  bus: Object.keys(BusSchema.shape),
+  marker: Object.keys(MarkerSchema.shape),
+  fade: Object.keys(FadeSchema.shape),
+};
+
+export const DEFAULT_STEM: Record<TrackKind, Stem> = {
+  dialogue: 'D', adr: 'D', pfx: 'D',
+  sfx: 'E', foley: 'E', ambience: 'E',
+  music: 'M',
+  reference: 'none',
+};
+
+export const BUS_NAMES: Record<BusId, string> = { D: 'Dialogue', M: 'Music', E: 'Effects', master: 'Master' };
+
+export function newSession(name: string, opts: { sampleRate?: number; frameRate?: Session['frameRate']; start?: string } = {}): Session {
+  return {
+    format: SESSION_FORMAT,
+    version: SESSION_VERSION,
+    name,
+    sampleRate: opts.sampleRate ?? 48000,
+    frameRate: opts.frameRate ?? '25',
+    start: opts.start ?? '01:00:00:00',
+    nextId: 1,
+    tracks: [],
+    clips: [],
+    buses: BUS_IDS.map((id) => ({ id, name: BUS_NAMES[id], gainDb: 0, mute: false })),
+    markers: [],
+  };
+}

@@ -1,0 +1,39 @@
+// Stable, diff-friendly JSON for sessions: keys in schema order, one track / clip / bus /
+// marker per line, so the same document always gives the same bytes and `git diff` shows
+// each edit as the lines of the objects it touched.
+import { KEY_ORDER, type Session } from './schema.js';
+
+type Obj = Record<string, unknown>;
+
+function ordered(obj: Obj, keys: string[]): string {
+  const parts: string[] = [];
+  for (const k of keys) {
+    if (obj[k] === undefined) continue;
+    const v = obj[k];
+    const value = isFade(k) ? ordered(v as Obj, KEY_ORDER.fade) : JSON.stringify(v);
+    parts.push(`${JSON.stringify(k)}: ${value}`);
+  }
+  return `{ ${parts.join(', ')} }`;
+}
+
+const isFade = (k: string) => k === 'fadeIn' || k === 'fadeOut';
+
+function list(items: Obj[], keys: string[]): string {
+  if (items.length === 0) return '[]';
+  return `[\n${items.map((it) => `    ${ordered(it, keys)}`).join(',\n')}\n  ]`;
+}
+
+export function serializeSession(doc: Session): string {
+  const lists: Record<string, [Obj[], string[]]> = {
+    tracks: [doc.tracks as Obj[], KEY_ORDER.track],
+    clips: [doc.clips as Obj[], KEY_ORDER.clip],
+    buses: [doc.buses as Obj[], KEY_ORDER.bus],
+    markers: [doc.markers as Obj[], KEY_ORDER.marker],
+  };
+  const lines: string[] = [];
+  for (const k of KEY_ORDER.session) {
+    const value = lists[k] ? list(lists[k][0], lists[k][1]) : JSON.stringify((doc as Obj)[k]);
+    lines.push(`  ${JSON.stringify(k)}: ${value}`);
+  }
+  return `{\n${lines.join(',\n')}\n}\n`;
+}
