@@ -96,6 +96,7 @@ export function readWavHeader(fd: number, file: string, fileSize: number): WavIn
       }
       data = { id, offset: payload, size: bytes };
       chunks.push(data);
+      if (bytes !== size) break; // the data runs to the end of the file: nothing follows it
     } else {
       if (size > available) {
         throw new WavError(file, 'chunk-overflow', `chunk "${id}" at byte ${offset} claims ${size} bytes but only ${available} remain in the file`);
@@ -118,7 +119,6 @@ export function readWavHeader(fd: number, file: string, fileSize: number): WavIn
         ixml = readAt(fd, file, payload, Math.min(size, available)).toString('utf8').replace(/\0+$/, '').trim();
       }
     }
-    if (id === 'data' && size > available) break;
     offset = payload + size + (size & 1);
   }
   if (!fmt) throw new WavError(file, 'no-fmt', 'no fmt chunk: the audio format is unknown');
