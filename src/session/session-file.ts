@@ -1,6 +1,7 @@
 // Loading and saving session files. A bad document is refused with the JSON path of the bad
 // field and why; the file on disk is never touched by a failed load or a failed save.
 import fs from 'node:fs';
+import { parseTree, printParseErrorCode, type ParseError } from 'jsonc-parser';
 import type { z } from 'zod';
 import { writeFileAtomic } from '../io/atomic-file.js';
 import { SessionSchema, SESSION_FORMAT, type Session } from './schema.js';
@@ -35,9 +36,11 @@ export function parseSession(text: string, file: string): Session {
   try {
     raw = JSON.parse(text);
   } catch (e) {
-    const msg = (e as Error).message;
-    const m = /position (\d+)/.exec(msg);
-    throw new SessionFileError(file, `invalid JSON${m ? ` at ${lineCol(text, Number(m[1]))}` : ''}: ${msg}`);
+    // JSON.parse on Node 20 does not say where; jsonc-parser's scanner does.
+    const errors: ParseError[] = [];
+    parseTree(text, errors, { disallowComments: true, allowTrailingComma: false });
+    const where = errors.length ? ` at ${lineCol(text, errors[0].offset)} (${printParseErrorCode(errors[0].error)})` : '';
+    throw new SessionFileError(file, `invalid JSON${where}: ${(e as Error).message.split('\n')[0]}`);
   }
   if (typeof raw !== 'object' || raw === null || (raw as { format?: unknown }).format !== SESSION_FORMAT) {
     throw new SessionFileError(file, `not a dubstage session (expected "format": "${SESSION_FORMAT}")`);

@@ -110,5 +110,5 @@ export function sine(freq: number, amp: number, frames: number, rate = 48000): F
 
 /** Values exactly representable in 24-bit, so round trips through files are exact. */
 export function quantize24(x: Float32Array): Float32Array {
-  return x.map((v) => Math.round(v * 8388608) / 8388608);
+  return x.map((v) => Math.round(v * 8388608) / 8388608 + 0); // + 0: no negative zeros
 }
