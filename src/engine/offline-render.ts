@@ -62,6 +62,11 @@ export function renderSession(doc: Session, media: MediaPool, opts: RenderOption
   const base = safeName(opts.baseName ?? doc.name);
   const now = new Date();
   const encoding = opts.encoding ?? 'pcm24';
+  for (const d of DELIVERABLES) {
+    // Checked before any audio is written, so the final renames cannot fail half-way through.
+    const target = path.join(opts.outDir, `${base}_${d.suffix}.wav`);
+    if (fs.existsSync(target) && !fs.statSync(target).isFile()) throw new RenderError(`${target} exists and is not a file`);
+  }
   const writers: BwfWriter[] = [];
   const feed = new DirectFeed();
   try {
