@@ -9,7 +9,7 @@ import { probeWav } from './io/wav-reader.js';
 import { clockOf, helpText } from './session/command-line.js';
 import { SessionEditor } from './session/editor.js';
 import { runScript, scriptLines, ScriptError, type ScriptLine } from './session/run-script.js';
-import { FRAME_RATES } from './session/schema.js';
+import { FRAME_RATES } from './session/timecode.js';
 import { parseFrameRate } from './session/timecode.js';
 import { SessionFileError } from './session/session-file.js';
 import { parseTime } from './session/time-spec.js';
@@ -98,7 +98,7 @@ function cmdRun(file: string | undefined): void {
   else for (const m of result.messages) console.log(m);
 }
 
-function cmdRender(file: string | undefined): void {
+async function cmdRender(file: string | undefined): Promise<void> {
   if (!file) usage('render: which session? (dubstage render SESSION --out DIR)');
   if (!cli.flags.out) usage('render: where to? (--out DIR)');
   const editor = SessionEditor.open(file);
@@ -114,7 +114,7 @@ function cmdRender(file: string | undefined): void {
   };
   const started = performance.now();
   const showProgress = !cli.flags.json && process.stderr.isTTY;
-  const result = renderSession(doc, editor.media, {
+  const result = await renderSession(doc, editor.media, {
     outDir: cli.flags.out, encoding: cli.flags.float ? 'float32' : 'pcm24', from: pos(cli.flags.from), to: pos(cli.flags.to),
     onProgress: showProgress ? (done, total) => process.stderr.write(`\rrendering ${Math.round((100 * done) / total)}%`) : undefined,
   });

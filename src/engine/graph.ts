@@ -3,7 +3,7 @@
 // both call `renderBlock`; only the SourceFeed differs (direct reads vs. read-ahead rings).
 // Render loop: no allocation, no closures, no promises, no logging.
 import { fadeGain } from '../dsp/fade.js';
-import { addRamped, clear } from '../dsp/mix.js';
+import { addRamped, addScaled, clear } from '../dsp/mix.js';
 import type { PlanClip, RenderPlan } from './plan.js';
 
 export interface SourceFeed {
@@ -27,23 +27,33 @@ export function createBlockOutput(blockSize: number): BlockOutput {
   return { stems: [pair(), pair(), pair()], master: pair(), reference: pair() };
 }
 
-/** Applies clip gain and fades to scratch[from, to) for one source channel. Render loop. */
-function shapeClip(buf: Float32Array, clip: PlanClip, blockStart: number, from: number, to: number): void {
+/**
+ * Clip gain and fades for scratch[from, to) of one source channel. Where no fade touches the
+ * range the buffer is left alone and the clip gain is returned, for the caller to fold into its
+ * mix gains (one pass fewer); otherwise gain × fade is applied in place and 1 is returned.
+ * Render loop.
+ */
+function shapeClip(buf: Float32Array, clip: PlanClip, blockStart: number, from: number, to: number): number {
   const g = clip.gain;
   const inEnd = clip.position + clip.fadeIn;
   const outStart = clip.fadeEnd - clip.fadeOut;
-  const t0 = blockStart + from;
-  const t1 = blockStart + to;
-  if (t0 >= inEnd && t1 <= outStart) {
-    if (g !== 1) for (let i = from; i < to; i++) buf[i] *= g;
-    return;
-  }
+  if (blockStart + from >= inEnd && blockStart + to <= outStart) return g;
   for (let i = from; i < to; i++) {
     const t = blockStart + i;
     let k = g;
     if (t < inEnd) k *= fadeGain(clip.fadeInCurve, (t - clip.position) / clip.fadeIn);
     if (t >= outStart) k *= fadeGain(clip.fadeOutCurve, (clip.fadeEnd - 1 - t) / clip.fadeOut);
     buf[i] *= k;
+  }
+  return 1;
+}
+
+/** l[i] += s[i] * gl; r[i] += s[i] * gr over [from, to): a mono source into a stereo bus. */
+function addPanned(l: Float32Array, r: Float32Array, s: Float32Array, gl: number, gr: number, from: number, to: number): void {
+  for (let i = from; i < to; i++) {
+    const v = s[i];
+    l[i] += v * gl;
+    r[i] += v * gr;
   }
 }
 
@@ -56,6 +66,8 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
   const stems = plan.stems;
   const ref = out.reference;
   const scratch = plan.scratch;
+  const s0 = scratch[0];
+  const s1 = scratch[1];
   let underruns = 0;
   for (let s = 0; s < stems.length; s++) {
     clear(stems[s].left, 0, frames);
@@ -71,6 +83,11 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
     if (cur[0] === 0 && cur[1] === 0 && cur[2] === 0 && cur[3] === 0 && tgt[0] === 0 && tgt[1] === 0 && tgt[2] === 0 && tgt[3] === 0) {
       continue; // silent and staying silent
     }
+    // Steady gains (no parameter change this block): clips mix straight into the bus. While a
+    // gain ramps, clips collect in the track's buffers and the ramp is applied once.
+    const steady = cur[0] === tgt[0] && cur[1] === tgt[1] && cur[2] === tgt[2] && cur[3] === tgt[3];
+    const dstL = t.stem >= 0 ? stems[t.stem].left : ref[0];
+    const dstR = t.stem >= 0 ? stems[t.stem].right : ref[1];
     let hasMono = false;
     let hasStereo = false;
     const clips = t.clips;
@@ -86,34 +103,38 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
         continue;
       }
       if (c.channels.length === 1) {
+        const k = shapeClip(s0, c, position, from, to);
+        if (steady) {
+          addPanned(dstL, dstR, s0, tgt[0] * k, tgt[1] * k, from, to);
+          continue;
+        }
         if (!hasMono) {
           clear(t.mono, 0, frames);
           hasMono = true;
         }
-        shapeClip(scratch[0], c, position, from, to);
         const m = t.mono;
-        const s0 = scratch[0];
-        for (let i = from; i < to; i++) m[i] += s0[i];
+        for (let i = from; i < to; i++) m[i] += s0[i] * k;
       } else {
+        const k = shapeClip(s0, c, position, from, to);
+        shapeClip(s1, c, position, from, to);
+        if (steady) {
+          addScaled(dstL, s0, tgt[2] * k, from, to);
+          addScaled(dstR, s1, tgt[3] * k, from, to);
+          continue;
+        }
         if (!hasStereo) {
           clear(t.left, 0, frames);
           clear(t.right, 0, frames);
           hasStereo = true;
         }
-        shapeClip(scratch[0], c, position, from, to);
-        shapeClip(scratch[1], c, position, from, to);
         const l = t.left;
         const r = t.right;
-        const s0 = scratch[0];
-        const s1 = scratch[1];
         for (let i = from; i < to; i++) {
-          l[i] += s0[i];
-          r[i] += s1[i];
+          l[i] += s0[i] * k;
+          r[i] += s1[i] * k;
         }
       }
     }
-    const dstL = t.stem >= 0 ? stems[t.stem].left : ref[0];
-    const dstR = t.stem >= 0 ? stems[t.stem].right : ref[1];
     if (hasMono) {
       addRamped(dstL, t.mono, cur[0], tgt[0], 0, frames);
       addRamped(dstR, t.mono, cur[1], tgt[1], 0, frames);

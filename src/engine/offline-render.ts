@@ -51,7 +51,7 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').replace(/^_+|_+$/g, '') || 'session';
 }
 
-export function renderSession(doc: Session, media: MediaPool, opts: RenderOptions): RenderResult {
+export async function renderSession(doc: Session, media: MediaPool, opts: RenderOptions): Promise<RenderResult> {
   const blockSize = opts.blockSize ?? 4096;
   const plan = compilePlan(doc, media, { blockSize });
   const from = opts.from ?? 0;
@@ -89,12 +89,15 @@ export function renderSession(doc: Session, media: MediaPool, opts: RenderOption
     let lastReport = 0;
     for (let pos = from; pos < to; pos += blockSize) {
       const n = Math.min(blockSize, to - pos);
+      // Full write buffers go to the disk on libuv's threads while this thread renders on.
+      for (const w of writers) await w.reserve(n);
       renderBlock(plan, feed, pos, n, out);
       const [mL, mR] = out.stems[1];
       const [eL, eR] = out.stems[2];
+      const [meL, meR] = me;
       for (let i = 0; i < n; i++) {
-        me[0][i] = mL[i] + eL[i];
-        me[1][i] = mR[i] + eR[i];
+        meL[i] = mL[i] + eL[i];
+        meR[i] = mR[i] + eR[i];
       }
       writers[0].write(out.master, n);
       writers[1].write(out.stems[0], n);
@@ -108,6 +111,7 @@ export function renderSession(doc: Session, media: MediaPool, opts: RenderOption
     }
     // Finish (fsync) every temp file first, then move them all into place.
     const clipped = writers.reduce((s, w) => s + w.clipped, 0);
+    for (const w of writers) await w.settle();
     for (const w of writers) w.complete();
     for (const w of writers) w.commit();
     return {
@@ -115,7 +119,10 @@ export function renderSession(doc: Session, media: MediaPool, opts: RenderOption
       frames: total, from, clippedSamples: clipped, nonFiniteSamples: feed.nonFinite, offline: plan.offline,
     };
   } catch (e) {
-    for (const w of writers) w.abort();
+    for (const w of writers) {
+      await w.settle().catch(() => undefined);
+      w.abort();
+    }
     throw e;
   } finally {
     feed.close();

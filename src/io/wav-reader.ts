@@ -40,6 +40,8 @@ const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 const MAX_META_CHUNK = 16 * 1024 * 1024;
+/** the scratch buffer's audio starts one byte in, so 24-bit decoding can read a byte early */
+const PAD = 1;
 
 function readAt(fd: number, file: string, position: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
@@ -210,15 +212,15 @@ export class WavReader {
     if (start >= info.frames || count <= 0) return 0;
     const n = Math.min(count, info.frames - start);
     const bytes = n * info.blockAlign;
-    if (this.scratch.length < bytes) {
-      this.scratch = Buffer.alloc(bytes);
+    if (this.scratch.length < bytes + PAD) {
+      this.scratch = Buffer.alloc(bytes + PAD);
       this.view = new DataView(this.scratch.buffer, this.scratch.byteOffset, this.scratch.length);
     }
     const buf = this.scratch;
     let got = 0;
     const pos = info.dataOffset + start * info.blockAlign;
     while (got < bytes) {
-      const r = fs.readSync(this.fd, buf, got, bytes - got, pos + got);
+      const r = fs.readSync(this.fd, buf, PAD + got, bytes - got, pos + got);
       if (r === 0) break;
       got += r;
     }
@@ -229,34 +231,29 @@ export class WavReader {
     return frames;
   }
 
-  /** Decode one interleaved channel of the scratch buffer. */
+  /** Decode one interleaved channel of the scratch buffer (whose audio starts at PAD). */
   private decodeChannel(ch: number, frames: number, dst: Float32Array, at: number): void {
-    const buf = this.scratch;
+    const view = this.view;
     const stride = this.info.blockAlign;
     const bits = this.info.bitsPerSample;
-    let b = ch * (bits >> 3);
+    let b = PAD + ch * (bits >> 3);
     if (this.info.format === 'pcm') {
       if (bits === 24) {
+        // One little-endian 32-bit read that starts a byte early puts the 3 sample bytes on
+        // top; the arithmetic shift drops the extra byte and sign-extends.
         const k = 1 / 8388608;
-        for (let i = 0; i < frames; i++, b += stride) {
-          dst[at + i] = (((buf[b] | (buf[b + 1] << 8) | (buf[b + 2] << 16)) << 8) >> 8) * k;
-        }
+        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = (view.getInt32(b - 1, true) >> 8) * k;
       } else if (bits === 16) {
         const k = 1 / 32768;
-        for (let i = 0; i < frames; i++, b += stride) {
-          dst[at + i] = (((buf[b] | (buf[b + 1] << 8)) << 16) >> 16) * k;
-        }
+        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = view.getInt16(b, true) * k;
       } else if (bits === 32) {
         const k = 1 / 2147483648;
-        for (let i = 0; i < frames; i++, b += stride) {
-          dst[at + i] = (buf[b] | (buf[b + 1] << 8) | (buf[b + 2] << 16) | (buf[b + 3] << 24)) * k;
-        }
+        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = view.getInt32(b, true) * k;
       } else {
-        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = (buf[b] - 128) / 128;
+        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = (view.getUint8(b) - 128) / 128;
       }
       return;
     }
-    const view = this.view;
     let bad = 0;
     for (let i = 0; i < frames; i++, b += stride) {
       let v = bits === 32 ? view.getFloat32(b, true) : view.getFloat64(b, true);

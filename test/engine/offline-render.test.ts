@@ -32,10 +32,10 @@ function scene() {
 }
 
 describe('offline render', () => {
-  it('writes master, D/M/E stems and M&E as 24-bit BWF stamped with the session start', () => {
+  it('writes master, D/M/E stems and M&E as 24-bit BWF stamped with the session start', async () => {
     const { dir, ed, x } = scene();
     const out = path.join(dir, 'deliver');
-    const res = renderSession(ed.doc, ed.media, { outDir: out });
+    const res = await renderSession(ed.doc, ed.media, { outDir: out });
     expect(fs.readdirSync(out).sort()).toEqual(['Reel_1_DX.wav', 'Reel_1_FX.wav', 'Reel_1_ME.wav', 'Reel_1_MIX.wav', 'Reel_1_MX.wav']);
     const len = 12 * 2002 + 24000;
     expect(res.frames).toBe(len);
@@ -69,27 +69,27 @@ describe('offline render', () => {
     expect(Math.max(...mx.out[1])).toBeCloseTo(0.4, 3);
   });
 
-  it('renders a range in 32-bit float with the time reference of its start', () => {
+  it('renders a range in 32-bit float with the time reference of its start', async () => {
     const { dir, ed } = scene();
     const out = path.join(dir, 'f');
-    renderSession(ed.doc, ed.media, { outDir: out, encoding: 'float32', from: 2002, to: 4004 });
+    await renderSession(ed.doc, ed.media, { outDir: out, encoding: 'float32', from: 2002, to: 4004 });
     const mix = read(path.join(out, 'Reel_1_MIX.wav'));
     expect(mix.info).toMatchObject({ format: 'float', bitsPerSample: 32, frames: 2002 });
     expect(mix.info.bext?.timeReference).toBe(3603.6 * 48000 + 2002);
   });
 
-  it('a render that cannot finish leaves no deliverable and no temp file', () => {
+  it('a render that cannot finish leaves no deliverable and no temp file', async () => {
     const { dir, ed } = scene();
     const out = path.join(dir, 'bad');
     fs.mkdirSync(path.join(out, 'Reel_1_FX.wav'), { recursive: true });
     fs.writeFileSync(path.join(out, 'Reel_1_MIX.wav'), 'old master');
-    expect(() => renderSession(ed.doc, ed.media, { outDir: out })).toThrow(/Reel_1_FX\.wav exists and is not a file/);
+    await expect(renderSession(ed.doc, ed.media, { outDir: out })).rejects.toThrow(/Reel_1_FX\.wav exists and is not a file/);
     expect(fs.readdirSync(out).sort()).toEqual(['Reel_1_FX.wav', 'Reel_1_MIX.wav']);
     expect(fs.readFileSync(path.join(out, 'Reel_1_MIX.wav'), 'utf8')).toBe('old master');
   });
 
-  it('an empty session is refused', () => {
+  it('an empty session is refused', async () => {
     const ed = SessionEditor.create(path.join(tmpDir(), 'e.dub'));
-    expect(() => renderSession(ed.doc, ed.media, { outDir: tmpDir() })).toThrow(/no clips to render/);
+    await expect(renderSession(ed.doc, ed.media, { outDir: tmpDir() })).rejects.toThrow(/no clips to render/);
   });
 });

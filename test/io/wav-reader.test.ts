@@ -209,7 +209,7 @@ describe('streaming', () => {
     const r = WavReader.open(f);
     const out = [new Float32Array(4096)];
     for (let p = 0; p < frames; p += 4096) r.readFrames(p, 4096, [0], out);
-    expect((r as unknown as { scratch: Buffer }).scratch.length).toBe(4096 * 2);
+    expect((r as unknown as { scratch: Buffer }).scratch.length).toBeLessThanOrEqual(4096 * 2 + 8);
     r.close();
   });
 });

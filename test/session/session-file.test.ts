@@ -33,7 +33,7 @@ describe('saved JSON', () => {
     const shuffled = JSON.parse(a);
     const reordered = Object.fromEntries(Object.entries(shuffled).reverse());
     reordered.clips = shuffled.clips.map((c: object) => Object.fromEntries(Object.entries(c).reverse()));
-    expect(serializeSession(reordered)).toBe(a);
+    expect(serializeSession(reordered as typeof ed.doc)).toBe(a);
     expect(a.split('\n').filter((l) => l.includes('"media"'))).toHaveLength(1);
     expect(a.indexOf('"format"')).toBeLessThan(a.indexOf('"tracks"'));
     expect(JSON.parse(a)).toEqual(ed.doc);
