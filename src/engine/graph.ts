@@ -3,6 +3,7 @@
 // both call `renderBlock`; only the SourceFeed differs (direct reads vs. read-ahead rings).
 // Render loop: no allocation, no closures, no promises, no logging.
 import { fadeGain } from '../dsp/fade.js';
+import { accumulateLevel } from '../dsp/meter.js';
 import { addRamped, addScaled, clear } from '../dsp/mix.js';
 import type { PlanClip, RenderPlan } from './plan.js';
 
@@ -59,9 +60,10 @@ function addPanned(l: Float32Array, r: Float32Array, s: Float32Array, gl: number
 
 /**
  * Renders frames [position, position+frames) of the plan into `out`. frames <= plan.blockSize.
- * Returns the number of clip reads that came back empty (underruns).
+ * Returns the number of clip reads that came back empty (underruns). With `meters`, each
+ * track's level accumulates into meters[trackIndex * 2…] (see dsp/meter).
  */
-export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number, frames: number, out: BlockOutput): number {
+export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number, frames: number, out: BlockOutput, meters: Float64Array | null = null): number {
   const end = position + frames;
   const stems = plan.stems;
   const ref = out.reference;
@@ -104,6 +106,8 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
       }
       if (c.channels.length === 1) {
         const k = shapeClip(s0, c, position, from, to);
+        // Track meters: post-fader, pre-pan (playback only; the offline render passes null).
+        if (meters !== null) accumulateLevel(s0, from, to, k * t.fader, meters, ti);
         if (steady) {
           addPanned(dstL, dstR, s0, tgt[0] * k, tgt[1] * k, from, to);
           continue;
@@ -117,6 +121,10 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
       } else {
         const k = shapeClip(s0, c, position, from, to);
         shapeClip(s1, c, position, from, to);
+        if (meters !== null) {
+          accumulateLevel(s0, from, to, k * t.fader, meters, ti);
+          accumulateLevel(s1, from, to, k * t.fader, meters, ti);
+        }
         if (steady) {
           addScaled(dstL, s0, tgt[2] * k, from, to);
           addScaled(dstR, s1, tgt[3] * k, from, to);

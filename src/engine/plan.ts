@@ -1,6 +1,7 @@
 // Render plan: the session compiled for the render loop. Built on the control side (never in
 // the loop) with every buffer preallocated; the loop only reads it. A new plan is built whole,
 // validated, then swapped in at a block boundary; gain state carries over so the swap ramps.
+import type { WavInfo } from '../io/wav-reader.js';
 import type { MediaPool } from '../session/media.js';
 import type { Session } from '../session/schema.js';
 import { FADE_CURVE_IDS } from '../dsp/fade.js';
@@ -12,6 +13,10 @@ export const STEM_COUNT = 3;
 
 export interface PlanClip {
   id: string;
+  /** same key = same source frames at the same timeline place (streaming buffers carry over) */
+  key: string;
+  /** the butler's buffer slot for this clip, -1 when none (real-time playback only) */
+  slot: number;
   /** index into plan.media */
   media: number;
   /** 0-based source channels */
@@ -36,6 +41,8 @@ export interface PlanTrack {
   clips: PlanClip[];
   /** target gains this plan wants: mono source L/R, stereo source L/R (fader, pan, mute, solo) */
   target: Float64Array;
+  /** fader gain with mute and solo applied (for the track's meter) */
+  fader: number;
   /** gains applied at the end of the last block (ramps start here) */
   current: Float64Array;
   mono: Float32Array;
@@ -52,6 +59,8 @@ export interface PlanBus {
 
 export interface RenderPlan {
   sampleRate: number;
+  /** header of each media file, in plan.media order (the butler decodes with it) */
+  mediaInfo: WavInfo[];
   blockSize: number;
   /** end of the last clip, in timeline samples */
   length: number;
@@ -75,6 +84,7 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
   const n = opts.blockSize;
   const mediaIndex = new Map<string, number>();
   const mediaList: string[] = [];
+  const mediaInfo: WavInfo[] = [];
   const offline: RenderPlan['offline'] = [];
   const anySolo = doc.tracks.some((t) => t.solo);
   let length = 0;
@@ -92,13 +102,14 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
       if (mi === undefined) {
         mi = mediaList.length;
         mediaList.push(media.resolve(c.media));
+        mediaInfo.push(media.get(c.media).info!);
         mediaIndex.set(c.media, mi);
       }
       const frames = media.frames(c.media) ?? 0;
       // Never read past the media: a clip longer than its file plays silence at the tail.
       const playable = Math.max(0, Math.min(c.length, frames - c.sourceStart));
       clips.push({
-        id: c.id, media: mi, channels: Int32Array.from(c.channels, (x) => x - 1),
+        id: c.id, key: `${c.media}|${c.channels.join(',')}|${c.sourceStart - c.position}`, slot: -1, media: mi, channels: Int32Array.from(c.channels, (x) => x - 1),
         position: c.position, end: c.position + playable, fadeEnd: c.position + c.length, sourceStart: c.sourceStart,
         gain: dbToGain(c.gainDb),
         fadeIn: c.fadeIn.length, fadeInCurve: FADE_CURVE_IDS[c.fadeIn.curve],
@@ -116,7 +127,7 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
     panBalance(t.pan, bal);
     const target = Float64Array.of(g * mono[0], g * mono[1], g * bal[0], g * bal[1]);
     return {
-      id: t.id, stem: STEM_INDEX[t.stem], clips, target, current: Float64Array.from(target),
+      id: t.id, stem: STEM_INDEX[t.stem], clips, target, fader: g, current: Float64Array.from(target),
       mono: new Float32Array(n), left: new Float32Array(n), right: new Float32Array(n),
     };
   });
@@ -130,7 +141,7 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
   });
   const mg = busGain('master');
   return {
-    sampleRate: doc.sampleRate, blockSize: n, length, media: mediaList, tracks, stems,
+    sampleRate: doc.sampleRate, mediaInfo, blockSize: n, length, media: mediaList, tracks, stems,
     master: { target: mg, current: mg },
     scratch: [new Float32Array(n), new Float32Array(n)], offline,
   };

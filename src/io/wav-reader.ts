@@ -41,7 +41,7 @@ const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 const MAX_META_CHUNK = 16 * 1024 * 1024;
 /** the scratch buffer's audio starts one byte in, so 24-bit decoding can read a byte early */
-const PAD = 1;
+export const PAD = 1;
 
 function readAt(fd: number, file: string, position: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
@@ -226,44 +226,9 @@ export class WavReader {
     }
     const frames = Math.floor(got / info.blockAlign);
     for (let i = 0; i < channels.length; i++) {
-      this.decodeChannel(channels[i], frames, out[i], outOffset);
+      this.nonFinite += decodeChannel(this.view, PAD, info, channels[i], frames, out[i], outOffset);
     }
     return frames;
-  }
-
-  /** Decode one interleaved channel of the scratch buffer (whose audio starts at PAD). */
-  private decodeChannel(ch: number, frames: number, dst: Float32Array, at: number): void {
-    const view = this.view;
-    const stride = this.info.blockAlign;
-    const bits = this.info.bitsPerSample;
-    let b = PAD + ch * (bits >> 3);
-    if (this.info.format === 'pcm') {
-      if (bits === 24) {
-        // One little-endian 32-bit read that starts a byte early puts the 3 sample bytes on
-        // top; the arithmetic shift drops the extra byte and sign-extends.
-        const k = 1 / 8388608;
-        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = (view.getInt32(b - 1, true) >> 8) * k;
-      } else if (bits === 16) {
-        const k = 1 / 32768;
-        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = view.getInt16(b, true) * k;
-      } else if (bits === 32) {
-        const k = 1 / 2147483648;
-        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = view.getInt32(b, true) * k;
-      } else {
-        for (let i = 0; i < frames; i++, b += stride) dst[at + i] = (view.getUint8(b) - 128) / 128;
-      }
-      return;
-    }
-    let bad = 0;
-    for (let i = 0; i < frames; i++, b += stride) {
-      let v = bits === 32 ? view.getFloat32(b, true) : view.getFloat64(b, true);
-      if (v !== v || v === Infinity || v === -Infinity) {
-        v = 0;
-        bad++;
-      }
-      dst[at + i] = v;
-    }
-    this.nonFinite += bad;
   }
 
   close(): void {
@@ -272,6 +237,44 @@ export class WavReader {
       this.fd = -1;
     }
   }
+}
+
+/**
+ * Decodes one channel of interleaved frames held in `view` from byte `base` (which must be at
+ * least 1, see PAD) into dst[at…]. Returns how many NaN/Inf samples were replaced by 0.
+ * Render-side helper: no allocation.
+ */
+export function decodeChannel(view: DataView, base: number, info: WavInfo, ch: number, frames: number, dst: Float32Array, at: number): number {
+  const stride = info.blockAlign;
+  const bits = info.bitsPerSample;
+  let b = base + ch * (bits >> 3);
+  if (info.format === 'pcm') {
+    if (bits === 24) {
+      // One little-endian 32-bit read that starts a byte early puts the 3 sample bytes on top;
+      // the arithmetic shift drops the extra byte and sign-extends.
+      const k = 1 / 8388608;
+      for (let i = 0; i < frames; i++, b += stride) dst[at + i] = (view.getInt32(b - 1, true) >> 8) * k;
+    } else if (bits === 16) {
+      const k = 1 / 32768;
+      for (let i = 0; i < frames; i++, b += stride) dst[at + i] = view.getInt16(b, true) * k;
+    } else if (bits === 32) {
+      const k = 1 / 2147483648;
+      for (let i = 0; i < frames; i++, b += stride) dst[at + i] = view.getInt32(b, true) * k;
+    } else {
+      for (let i = 0; i < frames; i++, b += stride) dst[at + i] = (view.getUint8(b) - 128) / 128;
+    }
+    return 0;
+  }
+  let bad = 0;
+  for (let i = 0; i < frames; i++, b += stride) {
+    let v = bits === 32 ? view.getFloat32(b, true) : view.getFloat64(b, true);
+    if (v !== v || v === Infinity || v === -Infinity) {
+      v = 0;
+      bad++;
+    }
+    dst[at + i] = v;
+  }
+  return bad;
 }
 
 /** Header only: opens, reads the header, closes. */

@@ -90,6 +90,17 @@ export class SessionEditor {
     this.emit();
   }
 
+  /** Replaces the whole document as one undoable step (autosave recovery). */
+  replaceDocument(next: Session, label: string): void {
+    this.history.apply(label, () => next, {
+      validate: (doc) => {
+        const r = SessionSchema.safeParse(doc);
+        if (!r.success) throw new CommandError(`${label}: ${r.error.issues[0].message}`);
+      },
+    });
+    this.emit();
+  }
+
   endGesture(): void {
     this.history.endGesture();
   }
@@ -137,7 +148,10 @@ export class SessionEditor {
   }
 
   /** Builds the clip.add command that places a WAV file on a track. */
-  importCommand(file: string, track: string, at: TimeSpec | 'bwf' | undefined, channels?: number[], name?: string): Command {
+  importCommand(given: string, track: string, at: TimeSpec | 'bwf' | undefined, channels?: number[], name?: string): Command {
+    // A relative path is taken from the working folder, or else from the session's folder.
+    const besideSession = this.media.resolve(given);
+    const file = path.isAbsolute(given) || fs.existsSync(given) || !fs.existsSync(besideSession) ? given : besideSession;
     const info = probeWav(file);
     const doc = this.doc;
     if (info.sampleRate !== doc.sampleRate) {

@@ -1,0 +1,270 @@
+// Disk streaming for real-time playback, after Ardour's butler: every clip near the playhead
+// gets a slot that holds a window of decoded source frames, kept `ahead` frames in front of the
+// playhead by asynchronous positioned reads (libuv's thread pool does the disk I/O). The render
+// loop only copies what is already there; a read that has not landed is an underrun.
+// Slots are preallocated and reused: steady playback allocates nothing.
+import fs from 'node:fs';
+import { decodeChannel, PAD, type WavInfo } from '../io/wav-reader.js';
+import type { SourceFeed } from './graph.js';
+import type { PlanClip, RenderPlan } from './plan.js';
+
+export interface ButlerOptions {
+  /** frames kept decoded in front of the playhead, per clip */
+  ahead: number;
+  /** frames per disk read */
+  chunk: number;
+}
+
+class Slot {
+  clip: PlanClip | null = null;
+  key = '';
+  /** source frame held at index 0 of the channel buffers */
+  winStart = 0;
+  /** one past the last source frame held */
+  winEnd = 0;
+  busy = false;
+  /** bumped whenever the slot is re-targeted, so a late read for its old clip is ignored */
+  epoch = 0;
+  readonly chans: [Float32Array, Float32Array];
+  readonly raw: Buffer;
+  readonly view: DataView;
+
+  constructor(capacity: number, rawBytes: number) {
+    this.chans = [new Float32Array(capacity), new Float32Array(capacity)];
+    this.raw = Buffer.alloc(rawBytes + PAD);
+    this.view = new DataView(this.raw.buffer, this.raw.byteOffset, this.raw.length);
+  }
+}
+
+const MAX_BLOCK_ALIGN = 8 * 8; // 8 channels of 64-bit float: the largest frame we stream
+
+export class Butler implements SourceFeed {
+  private slots: Slot[] = [];
+  private fds: number[] = [];
+  private info: WavInfo[] = [];
+  private plan: RenderPlan | null = null;
+  private readonly capacity: number;
+  /** NaN/Inf samples replaced by silence */
+  nonFinite = 0;
+  /** reads that failed (file gone, I/O error); the clip plays silence */
+  readErrors = 0;
+  lastError = '';
+
+  constructor(private readonly opts: ButlerOptions) {
+    this.capacity = opts.ahead + 2 * opts.chunk;
+  }
+
+  private openFiles = new Map<string, number>();
+
+  /** Opens the media files of a plan about to be swapped in. Control side (does I/O). */
+  prepare(plan: RenderPlan): void {
+    for (const file of plan.media) {
+      if (this.openFiles.has(file)) continue;
+      let fd = -1;
+      try {
+        fd = fs.openSync(file, 'r');
+      } catch (e) {
+        this.lastError = `${file}: ${(e as Error).message}`;
+      }
+      this.openFiles.set(file, fd);
+    }
+  }
+
+  /**
+   * Binds to a plan at a block boundary; slots whose clip lives on (same key) keep their audio.
+   * No I/O (files were opened by `prepare`); runs once per plan swap, not per block.
+   */
+  bind(plan: RenderPlan): void {
+    this.fds = plan.media.map((file) => this.openFiles.get(file) ?? -1);
+    this.info = plan.mediaInfo;
+    const byKey = new Map<string, PlanClip>();
+    for (const t of plan.tracks) for (const c of t.clips) byKey.set(c.key, c);
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i];
+      const next = s.clip ? byKey.get(s.key) : undefined;
+      if (next && !s.busy) {
+        s.clip = next;
+        next.slot = i;
+      } else {
+        this.release(s);
+      }
+    }
+    this.plan = plan;
+  }
+
+  /** prepare + bind, for callers that are not in a render loop (tests, offline checks). */
+  setPlan(plan: RenderPlan): void {
+    this.prepare(plan);
+    this.bind(plan);
+  }
+
+  private release(s: Slot): void {
+    s.clip = null;
+    s.key = '';
+    s.winStart = s.winEnd = 0;
+    s.epoch++;
+    // A read still in flight finishes into the void: its epoch no longer matches.
+    s.busy = false;
+  }
+
+  /** Drops every window (after a locate). */
+  seek(): void {
+    for (const s of this.slots) {
+      if (s.clip) s.clip.slot = -1;
+      this.release(s);
+    }
+  }
+
+  /** True when every clip under [position, position+frames) has that range decoded. */
+  ready(position: number, frames: number): boolean {
+    const plan = this.plan;
+    if (!plan) return true;
+    const end = position + frames;
+    for (let ti = 0; ti < plan.tracks.length; ti++) {
+      const clips = plan.tracks[ti].clips;
+      for (let ci = 0; ci < clips.length; ci++) {
+        const c = clips[ci];
+        if (c.position >= end) break;
+        if (c.end <= position) continue;
+        const from = Math.max(position, c.position);
+        const to = Math.min(end, c.end);
+        const src = c.sourceStart + from - c.position;
+        const s = c.slot >= 0 ? this.slots[c.slot] : undefined;
+        if (this.fds[c.media] < 0) continue; // unreadable media never becomes ready: play on
+        if (!s || src < s.winStart || src + (to - from) > s.winEnd) return false;
+      }
+    }
+    return true;
+  }
+
+  /**
+   * Keeps each clip in [position, position+ahead) (and [alsoAt, alsoAt+ahead) for a loop start)
+   * streaming: assigns slots, drops what was played, starts reads. Control side: runs between
+   * blocks, never inside one.
+   */
+  service(position: number, alsoAt = -1): void {
+    const plan = this.plan;
+    if (!plan) return;
+    // Free slots whose clip is behind the playhead and not needed at the loop start.
+    for (let i = 0; i < this.slots.length; i++) {
+      const s = this.slots[i];
+      const c = s.clip;
+      if (c && !s.busy && c.end <= position && !(alsoAt >= 0 && c.position < alsoAt + this.opts.ahead && c.end > alsoAt)) {
+        c.slot = -1;
+        this.release(s);
+      }
+    }
+    this.serviceWindow(plan, position);
+    if (alsoAt >= 0) this.serviceWindow(plan, alsoAt);
+  }
+
+  private serviceWindow(plan: RenderPlan, position: number): void {
+    const end = position + this.opts.ahead;
+    for (let ti = 0; ti < plan.tracks.length; ti++) {
+      const clips = plan.tracks[ti].clips;
+      for (let ci = 0; ci < clips.length; ci++) {
+        const c = clips[ci];
+        if (c.position >= end) break;
+        if (c.end <= position) continue;
+        if (this.fds[c.media] < 0) continue;
+        let s = c.slot >= 0 ? this.slots[c.slot] : undefined;
+        const want = c.sourceStart + Math.max(position, c.position) - c.position;
+        if (!s) {
+          s = this.claim(c);
+          s.winStart = s.winEnd = want;
+        } else if (!s.busy && (want < s.winStart || want > s.winEnd)) {
+          s.winStart = s.winEnd = want; // the playhead jumped: start the window again
+        }
+        if (s.busy) continue;
+        const sourceEnd = c.sourceStart + (c.end - c.position);
+        const target = Math.min(sourceEnd, want + this.opts.ahead);
+        if (s.winEnd >= target) continue;
+        // Drop what has been played to make room (control side: a copy within the slot).
+        if (s.winEnd - s.winStart + this.opts.chunk > this.capacity) {
+          const drop = Math.min(want - s.winStart, s.winEnd - s.winStart);
+          if (drop > 0) {
+            const keep = s.winEnd - s.winStart - drop;
+            for (let ch = 0; ch < c.channels.length; ch++) s.chans[ch].copyWithin(0, drop, drop + keep);
+            s.winStart += drop;
+          }
+          if (s.winEnd - s.winStart + this.opts.chunk > this.capacity) continue; // full: wait for playback
+        }
+        this.startRead(s, c, Math.min(this.opts.chunk, target - s.winEnd));
+      }
+    }
+  }
+
+  private claim(c: PlanClip): Slot {
+    let i = this.slots.findIndex((s) => s.clip === null && !s.busy);
+    if (i < 0) {
+      // Grows only to the most clips ever streaming at once; reused from then on.
+      this.slots.push(new Slot(this.capacity, this.opts.chunk * MAX_BLOCK_ALIGN));
+      i = this.slots.length - 1;
+    }
+    const s = this.slots[i];
+    s.clip = c;
+    s.key = c.key;
+    s.epoch++;
+    c.slot = i;
+    return s;
+  }
+
+  private startRead(s: Slot, c: PlanClip, frames: number): void {
+    const info = this.info[c.media];
+    const fd = this.fds[c.media];
+    const from = s.winEnd;
+    const bytes = frames * info.blockAlign;
+    const epoch = s.epoch;
+    s.busy = true;
+    fs.read(fd, s.raw, PAD, bytes, info.dataOffset + from * info.blockAlign, (err, got) => {
+      if (s.epoch !== epoch) return; // retargeted meanwhile
+      s.busy = false;
+      if (err) {
+        this.readErrors++;
+        this.lastError = `${this.plan?.media[c.media] ?? 'media'}: ${err.message}`;
+        return;
+      }
+      const n = Math.floor(got / info.blockAlign);
+      const at = s.winEnd - s.winStart;
+      for (let ch = 0; ch < c.channels.length; ch++) {
+        this.nonFinite += decodeChannel(s.view, PAD, info, c.channels[ch], n, s.chans[ch], at);
+      }
+      if (n < frames) {
+        // Past the end of the file (a truncated recording): silence for the rest.
+        for (let ch = 0; ch < c.channels.length; ch++) s.chans[ch].fill(0, at + n, at + frames);
+      }
+      s.winEnd += frames;
+    });
+  }
+
+  /** Render loop: copies decoded frames, or reports an underrun. No allocation. */
+  read(_plan: RenderPlan, clip: PlanClip, src: number, n: number, out: Float32Array[], at: number): boolean {
+    if (clip.slot < 0) return this.fds[clip.media] < 0 ? silence(clip, out, at, n) : false;
+    const s = this.slots[clip.slot];
+    if (src < s.winStart || src + n > s.winEnd) return false;
+    const o = src - s.winStart;
+    for (let ch = 0; ch < clip.channels.length; ch++) {
+      const from = s.chans[ch];
+      const to = out[ch];
+      for (let i = 0; i < n; i++) to[at + i] = from[o + i];
+    }
+    return true;
+  }
+
+  /** Slots in use, for tests and the status line. */
+  get activeSlots(): number {
+    return this.slots.filter((s) => s.clip !== null).length;
+  }
+
+  close(): void {
+    for (const fd of this.openFiles.values()) if (fd >= 0) fs.closeSync(fd);
+    this.openFiles.clear();
+    this.fds = [];
+    this.plan = null;
+  }
+}
+
+function silence(clip: PlanClip, out: Float32Array[], at: number, n: number): boolean {
+  for (let ch = 0; ch < clip.channels.length; ch++) out[ch].fill(0, at, at + n);
+  return true;
+}

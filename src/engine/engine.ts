@@ -1,0 +1,250 @@
+// The real-time engine: the transport state machine, plan swaps at block boundaries, the
+// butler's disk streaming, and meters. A sink calls `pull` for every block; everything a pull
+// touches is preallocated. Sessions arrive as documents and are compiled off the render path.
+import { accumulateLevel, levelDb } from '../dsp/meter.js';
+import { MediaPool } from '../session/media.js';
+import type { Session } from '../session/schema.js';
+import { Butler } from './butler.js';
+import { createBlockOutput, renderBlock, type BlockOutput } from './graph.js';
+import { compilePlan, inheritGains, type RenderPlan } from './plan.js';
+
+/** stopped → rolling → stopping (one declick block) → stopped; locating waits for the butler. */
+export type TransportState = 'stopped' | 'rolling' | 'stopping' | 'locating';
+
+export interface LoopRange {
+  start: number;
+  end: number;
+}
+
+export interface MeterReading {
+  /** dBFS peak and RMS since the last reading */
+  peak: number;
+  rms: number;
+}
+
+export interface EngineSnapshot {
+  transport: TransportState;
+  /** what is being heard: the render position less the sink's latency */
+  position: number;
+  rolling: boolean;
+  loop: LoopRange | null;
+  underruns: number;
+  tracks: { id: string; meter: MeterReading }[];
+  /** D, M, E, master: left and right */
+  buses: { id: string; left: MeterReading; right: MeterReading }[];
+  offline: { clip: string; reason: string }[];
+  readErrors: number;
+  lastError: string;
+}
+
+export interface EngineOptions {
+  blockSize: number;
+  sampleRate: number;
+  /** frames the butler keeps decoded ahead of the playhead (default 3 s) */
+  aheadFrames?: number;
+}
+
+const BUS_IDS = ['D', 'M', 'E', 'master'];
+
+export class Engine {
+  private plan: RenderPlan | null = null;
+  private nextPlan: RenderPlan | null = null;
+  private media: MediaPool | null = null;
+  private readonly butler: Butler;
+  private readonly out: BlockOutput;
+  private state: TransportState = 'stopped';
+  /** after a locate: roll on once the butler is ready? */
+  private resumeAfterLocate = false;
+  private locateTo = -1;
+  private position = 0;
+  private loop: LoopRange | null = null;
+  underruns = 0;
+  private trackMeters = new Float64Array(0);
+  private busMeters = new Float64Array(BUS_IDS.length * 2 * 2);
+  private meteredFrames = 0;
+  private latencyFrames = 0;
+  /** a render exception marks the plan invalid: silence until the next good plan */
+  private failed: string | null = null;
+
+  constructor(private readonly opts: EngineOptions) {
+    const ahead = opts.aheadFrames ?? opts.sampleRate * 3;
+    this.butler = new Butler({ ahead, chunk: Math.max(opts.blockSize * 8, Math.round(opts.sampleRate / 4)) });
+    this.out = createBlockOutput(opts.blockSize);
+  }
+
+  setLatency(frames: number): void {
+    this.latencyFrames = frames;
+  }
+
+  /**
+   * Compiles a document into a plan (control side: probes media, opens files, allocates) and
+   * queues it; the render loop swaps it in at the next block boundary.
+   */
+  setSession(doc: Session, baseDir: string): void {
+    if (doc.sampleRate !== this.opts.sampleRate) {
+      throw new Error(`the session is ${doc.sampleRate} Hz but the engine runs at ${this.opts.sampleRate} Hz`);
+    }
+    if (!this.media || this.media.baseDir !== baseDir) this.media = new MediaPool(baseDir);
+    const plan = compilePlan(doc, this.media, { blockSize: this.opts.blockSize });
+    this.butler.prepare(plan);
+    this.nextPlan = plan;
+    if (!this.plan) this.swap();
+  }
+
+  /** Forget cached media headers (files were replaced on disk). */
+  refreshMedia(): void {
+    this.media?.refresh();
+  }
+
+  private swap(): void {
+    const next = this.nextPlan!;
+    this.nextPlan = null;
+    if (this.plan) inheritGains(next, this.plan);
+    this.butler.bind(next);
+    if (this.trackMeters.length !== next.tracks.length * 2) this.trackMeters = new Float64Array(next.tracks.length * 2);
+    this.plan = next;
+    this.failed = null;
+  }
+
+  get transport(): TransportState {
+    return this.state;
+  }
+
+  get playhead(): number {
+    return this.position;
+  }
+
+  play(): void {
+    if (this.state === 'rolling') return;
+    if (this.state === 'locating') {
+      this.resumeAfterLocate = true;
+      return;
+    }
+    this.locate(this.position, true);
+  }
+
+  stop(): void {
+    if (this.state === 'rolling') this.state = 'stopping';
+    else if (this.state === 'locating') this.resumeAfterLocate = false;
+  }
+
+  toggle(): void {
+    if (this.state === 'rolling' || (this.state === 'locating' && this.resumeAfterLocate)) this.stop();
+    else this.play();
+  }
+
+  /** Moves the playhead; rolling continues from there once the audio is ready. */
+  locate(position: number, roll = this.state === 'rolling' || (this.state === 'locating' && this.resumeAfterLocate)): void {
+    const p = Math.max(0, Math.round(position));
+    if (this.state === 'rolling') {
+      // Declick: fade the current block out, then wait for the new place.
+      this.state = 'stopping';
+      this.locateTo = p;
+      this.resumeAfterLocate = roll;
+      return;
+    }
+    this.beginLocate(p, roll);
+  }
+
+  private beginLocate(p: number, roll: boolean): void {
+    this.position = p;
+    this.butler.seek();
+    this.butler.service(p, this.loop ? this.loop.start : -1);
+    this.state = 'locating';
+    this.resumeAfterLocate = roll;
+    this.locateTo = -1;
+  }
+
+  setLoop(loop: LoopRange | null): void {
+    this.loop = loop && loop.end > loop.start ? loop : null;
+  }
+
+  /**
+   * Render loop entry: fills `out` (interleaved stereo, blockSize frames) with the next block
+   * of the monitor mix (master + reference tracks). No allocation, no I/O, no logging.
+   */
+  pull(out: Float32Array): void {
+    const n = this.opts.blockSize;
+    if (this.nextPlan) this.swap();
+    const plan = this.plan;
+    if (this.state === 'locating' && this.butler.ready(this.position, n)) {
+      this.state = this.resumeAfterLocate ? 'rolling' : 'stopped';
+    }
+    if (!plan || this.failed !== null || (this.state !== 'rolling' && this.state !== 'stopping')) {
+      out.fill(0);
+      if (this.state === 'locating' || this.state === 'stopped') this.butler.service(this.position, this.loop ? this.loop.start : -1);
+      return;
+    }
+    try {
+      this.underruns += renderBlock(plan, this.butler, this.position, n, this.out, this.trackMeters);
+    } catch (e) {
+      // Contain failures: never keep rendering from bad state.
+      this.failed = (e as Error).message;
+      out.fill(0);
+      return;
+    }
+    const o = this.out;
+    const ml = o.master[0];
+    const mr = o.master[1];
+    const rl = o.reference[0];
+    const rr = o.reference[1];
+    const fade = this.state === 'stopping';
+    for (let i = 0; i < n; i++) {
+      const g = fade ? 1 - (i + 1) / n : 1;
+      out[2 * i] = (ml[i] + rl[i]) * g;
+      out[2 * i + 1] = (mr[i] + rr[i]) * g;
+    }
+    for (let s = 0; s < 3; s++) {
+      accumulateLevel(o.stems[s][0], 0, n, 1, this.busMeters, s * 2);
+      accumulateLevel(o.stems[s][1], 0, n, 1, this.busMeters, s * 2 + 1);
+    }
+    accumulateLevel(ml, 0, n, 1, this.busMeters, 6);
+    accumulateLevel(mr, 0, n, 1, this.busMeters, 7);
+    this.meteredFrames += n;
+    this.position += n;
+    if (fade) {
+      if (this.locateTo >= 0) this.beginLocate(this.locateTo, this.resumeAfterLocate);
+      else this.state = 'stopped';
+    } else if (this.loop && this.position >= this.loop.end) {
+      // Wrap without dropping the windows the butler kept at the loop start.
+      this.position = this.loop.start;
+      if (!this.butler.ready(this.position, n)) {
+        this.state = 'locating';
+        this.resumeAfterLocate = true;
+      }
+    }
+    this.butler.service(this.position, this.loop ? this.loop.start : -1);
+  }
+
+  /** Meter readings since the last call, and the transport; resets the meter accumulators. */
+  snapshot(): EngineSnapshot {
+    const plan = this.plan;
+    const frames = Math.max(1, this.meteredFrames);
+    const reading = (m: Float64Array, slot: number, channels = 1): MeterReading => ({
+      peak: levelDb(m[slot * 2]),
+      rms: levelDb(Math.sqrt(m[slot * 2 + 1] / (frames * channels))),
+    });
+    const tracks = plan ? plan.tracks.map((t, i) => ({ id: t.id, meter: reading(this.trackMeters, i) })) : [];
+    const buses = BUS_IDS.map((id, b) => ({ id, left: reading(this.busMeters, b * 2), right: reading(this.busMeters, b * 2 + 1) }));
+    this.trackMeters.fill(0);
+    this.busMeters.fill(0);
+    this.meteredFrames = 0;
+    const rolling = this.state === 'rolling' || this.state === 'stopping';
+    return {
+      transport: this.state,
+      position: Math.max(0, rolling ? this.position - this.latencyFrames : this.position),
+      rolling,
+      loop: this.loop,
+      underruns: this.underruns,
+      tracks,
+      buses,
+      offline: plan?.offline ?? [],
+      readErrors: this.butler.readErrors,
+      lastError: this.failed ?? this.butler.lastError,
+    };
+  }
+
+  close(): void {
+    this.butler.close();
+  }
+}
