@@ -22,6 +22,7 @@ const HELP = `
     $ dubstage run SESSION -c CMD …      apply commands headless, then save
     $ dubstage render SESSION --out DIR  render master, D/M/E stems and M&E to BWF
     $ dubstage info FILE…                show WAV/BWF headers
+    $ dubstage devices                   list audio output devices (PortAudio)
     $ dubstage commands                  list the command language
 
   Options
@@ -30,6 +31,8 @@ const HELP = `
     run:     -c, --command CMD (repeatable)  --script FILE  --no-save  --json
     render:  --out DIR  --float (32-bit float; default 24-bit PCM)  --from TIME  --to TIME  --json
     info:    --json
+    devices: --json
+    mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)
 
   Examples
     $ dubstage new reel1.dub --fps 23.976
@@ -154,6 +157,25 @@ function cmdInfo(files: string[]): void {
   if (failed) process.exitCode = 1;
 }
 
+async function cmdDevices(): Promise<void> {
+  const { queryDevices } = await import('./engine/engine-client.js');
+  const { rows, error } = await queryDevices();
+  if (error) throw new Error(`cannot list audio devices: ${error}`);
+  if (cli.flags.json) {
+    console.log(JSON.stringify(rows, null, 2));
+    return;
+  }
+  const outs = rows.filter((r) => r.outputs > 0);
+  if (outs.length === 0) {
+    console.log('no audio output devices: dubstage will play to the null sink (meters and playhead still run)');
+    return;
+  }
+  console.log(`${'id'.padStart(3)}  ${'name'.padEnd(36)} ${'host api'.padEnd(10)} ${'out'.padStart(3)}  rate`);
+  for (const r of outs) {
+    console.log(`${String(r.id).padStart(3)}  ${r.name.slice(0, 36).padEnd(36)} ${r.hostApi.slice(0, 10).padEnd(10)} ${String(r.outputs).padStart(3)}  ${r.defaultSampleRate}${r.isDefault ? '  (default)' : ''}`);
+  }
+}
+
 async function main(): Promise<void> {
   const [sub, ...rest] = cli.input;
   switch (sub) {
@@ -165,6 +187,8 @@ async function main(): Promise<void> {
       return cmdRender(rest[0]);
     case 'info':
       return cmdInfo(rest);
+    case 'devices':
+      return cmdDevices();
     case 'commands':
       console.log(helpText());
       return;

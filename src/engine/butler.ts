@@ -144,6 +144,8 @@ export class Butler implements SourceFeed {
    */
   service(position: number, alsoAt = -1): void {
     const plan = this.plan;
+    this.lastPosition = position;
+    this.lastAlsoAt = alsoAt;
     if (!plan) return;
     // Free slots whose clip is behind the playhead and not needed at the loop start.
     for (let i = 0; i < this.slots.length; i++) {
@@ -209,6 +211,25 @@ export class Butler implements SourceFeed {
     return s;
   }
 
+  private inflight = 0;
+  private lastPosition = 0;
+  private lastAlsoAt = -1;
+  private idleWaiters: (() => void)[] = [];
+
+  /** Resolves when no disk read is in flight (tests, and the offline render's prefetch). */
+  whenIdle(): Promise<void> {
+    if (this.inflight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+
+  private readDone(): void {
+    if (--this.inflight === 0 && this.idleWaiters.length) {
+      const w = this.idleWaiters;
+      this.idleWaiters = [];
+      for (const f of w) f();
+    }
+  }
+
   private startRead(s: Slot, c: PlanClip, frames: number): void {
     const info = this.info[c.media];
     const fd = this.fds[c.media];
@@ -216,7 +237,9 @@ export class Butler implements SourceFeed {
     const bytes = frames * info.blockAlign;
     const epoch = s.epoch;
     s.busy = true;
+    this.inflight++;
     fs.read(fd, s.raw, PAD, bytes, info.dataOffset + from * info.blockAlign, (err, got) => {
+      this.readDone();
       if (s.epoch !== epoch) return; // retargeted meanwhile
       s.busy = false;
       if (err) {
@@ -234,6 +257,9 @@ export class Butler implements SourceFeed {
         for (let ch = 0; ch < c.channels.length; ch++) s.chans[ch].fill(0, at + n, at + frames);
       }
       s.winEnd += frames;
+      // Keep going without waiting for the next block: the next chunk (or, if the playhead
+      // has run past this window, a fresh window) is asked for at once.
+      this.service(this.lastPosition, this.lastAlsoAt);
     });
   }
 

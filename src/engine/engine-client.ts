@@ -27,7 +27,37 @@ export function defaultLogDir(): string {
   return path.join(base, 'dubstage');
 }
 
-const ENGINE_MAIN = new URL('./engine-main.js', import.meta.url);
+/**
+ * The engine's entry point, compiled. Under the test runner this module runs from src/ as
+ * TypeScript; the engine process always runs the built JavaScript (npm test builds first).
+ */
+const ENGINE_MAIN = import.meta.url.endsWith('.ts')
+  ? new URL('../../dist/src/engine/engine-main.js', import.meta.url)
+  : new URL('./engine-main.js', import.meta.url);
+
+/**
+ * Lists PortAudio's devices from a short-lived engine process (naudiodon prints to fd 1 when it
+ * loads, which must not reach a --json consumer).
+ */
+export function queryDevices(opts: { env?: NodeJS.ProcessEnv; logDir?: string } = {}): Promise<{ rows: DeviceRow[]; error?: string }> {
+  const dir = opts.logDir ?? defaultLogDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const log = fs.openSync(path.join(dir, 'engine.log'), 'a');
+  const child = fork(ENGINE_MAIN, [], { stdio: ['ignore', log, log, 'ipc'], cwd: dir, env: opts.env ?? process.env });
+  return new Promise((resolve, reject) => {
+    child.on('message', (m: FromEngine) => {
+      if (m.t === 'devices') {
+        resolve({ rows: m.rows, error: m.error });
+        child.send({ t: 'quit' });
+      }
+    });
+    child.on('exit', (code) => {
+      fs.closeSync(log);
+      reject(new Error(`the engine process exited (${code}) before listing devices; see ${path.join(dir, 'engine.log')}`));
+    });
+    child.send({ t: 'devices' } satisfies ToEngine);
+  });
+}
 
 export class EngineClient {
   private child: ChildProcess | null = null;
@@ -39,10 +69,13 @@ export class EngineClient {
   readonly logFile: string;
   private log: fs.WriteStream;
 
+  private readonly env: NodeJS.ProcessEnv;
+
   constructor(
     private readonly init: EngineInit,
-    opts: { logDir?: string } = {},
+    opts: { logDir?: string; env?: NodeJS.ProcessEnv } = {},
   ) {
+    this.env = opts.env ?? process.env;
     const dir = opts.logDir ?? defaultLogDir();
     fs.mkdirSync(dir, { recursive: true });
     this.logFile = path.join(dir, 'engine.log');
@@ -56,7 +89,7 @@ export class EngineClient {
       // the working folder: all of it goes to the log folder, never to the user's screen.
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       cwd: path.dirname(this.logFile),
-      env: { ...process.env },
+      env: this.env,
     });
     child.stdout!.pipe(this.log, { end: false });
     child.stderr!.pipe(this.log, { end: false });

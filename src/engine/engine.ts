@@ -244,6 +244,11 @@ export class Engine {
     };
   }
 
+  /** Resolves when the butler has no read in flight (tests drive the engine block by block). */
+  whenStreamed(): Promise<void> {
+    return this.butler.whenIdle();
+  }
+
   close(): void {
     this.butler.close();
   }

@@ -260,7 +260,13 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
         return runCommandLine(mode.text, mode.prefix);
       }
       if (key.backspace || key.delete) return setMode({ ...mode, text: mode.text.slice(0, -1) });
-      if (input && !key.ctrl && !key.meta) return setMode({ ...mode, text: mode.text + input });
+      if (input && !key.ctrl && !key.meta) {
+        // Typed fast (or pasted), text and Enter can arrive in one chunk.
+        const nl = input.search(/[\r\n]/);
+        if (nl < 0) return setMode({ ...mode, text: mode.text + input });
+        setMode({ kind: 'normal' });
+        return runCommandLine(mode.text + input.slice(0, nl), mode.prefix);
+      }
       return;
     }
     const cmd = matchKey(input, key);

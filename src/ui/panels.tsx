@@ -143,18 +143,27 @@ export function CuePanel(p: { markers: Marker[]; clock: TimelineClock; selected:
 }
 
 export function HelpOverlay({ width }: { width: number }) {
+  // Two columns so the whole table fits an 80×24 terminal.
   const groups = ['Transport', 'Tracks', 'Edit', 'View'] as const;
-  return (
-    <Box flexDirection="column" borderStyle="round" paddingX={1} width={Math.min(width, 78)}>
-      <Text bold>dubstage keys (Esc or ? to close)</Text>
-      {groups.map((g) => (
+  const col = (gs: readonly (typeof groups)[number][]) => (
+    <Box flexDirection="column" width={Math.floor(Math.min(width, 100) / 2) - 2}>
+      {gs.map((g) => (
         <Box key={g} flexDirection="column">
           <Text color="cyan">{g}</Text>
           {KEYMAP.filter((b) => b.group === g).map((b) => (
-            <Text key={b.command}>{`  ${fit(b.keys.join(' '), 20)}${b.help}`}</Text>
+            <Text key={b.command}>{fit(` ${fit(b.keys.join(' '), 13)}${b.help}`, Math.floor(Math.min(width, 100) / 2) - 2)}</Text>
           ))}
         </Box>
       ))}
+    </Box>
+  );
+  return (
+    <Box flexDirection="column" borderStyle="round" paddingX={1} width={Math.min(width, 100)}>
+      <Text bold>dubstage keys — Esc or ? closes · :help lists the commands</Text>
+      <Box>
+        {col(['Transport'])}
+        {col(['Tracks', 'Edit', 'View'])}
+      </Box>
     </Box>
   );
 }
