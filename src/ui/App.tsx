@@ -44,6 +44,20 @@ type Mode =
   | { kind: 'command'; text: string; prefix: string }
   | { kind: 'confirm'; text: string; onYes: () => void; onNo?: () => void };
 
+/**
+ * State that key handlers read through a ref: keys typed faster than React re-renders (a
+ * paste, key repeat over SSH) must see the state the previous key left, not the last render's.
+ */
+function useRefState<T>(initial: T): [T, (next: T | ((prev: T) => T)) => void, { current: T }] {
+  const [value, setValue] = useState(initial);
+  const ref = useRef(value);
+  const set = (next: T | ((prev: T) => T)) => {
+    ref.current = typeof next === 'function' ? (next as (prev: T) => T)(ref.current) : next;
+    setValue(ref.current);
+  };
+  return [value, set, ref];
+}
+
 function useEditorDoc(editor: SessionEditor) {
   const subscribe = useMemo(() => (fn: () => void) => editor.subscribe(fn), [editor]);
   return useSyncExternalStore(subscribe, () => editor.doc);
@@ -52,10 +66,10 @@ function useEditorDoc(editor: SessionEditor) {
 export function App({ editor, engine, columns, rows, onQuit, initialPrompt, notice }: AppProps) {
   const doc = useEditorDoc(editor);
   const ev = useSyncExternalStore(engine.subscribe, engine.getSnapshot);
-  const [selected, setSelected] = useState(0);
-  const [cue, setCue] = useState(0);
-  const [panel, setPanel] = useState<'tracks' | 'cues'>('tracks');
-  const [mode, setMode] = useState<Mode>(initialPrompt ? { kind: 'confirm', text: initialPrompt.text, onYes: initialPrompt.onYes } : { kind: 'normal' });
+  const [selected, setSelected, selectedRef] = useRefState(0);
+  const [cue, setCue, cueRef] = useRefState(0);
+  const [panel, setPanel, panelRef] = useRefState<'tracks' | 'cues'>('tracks');
+  const [mode, setMode, modeRef] = useRefState<Mode>(initialPrompt ? { kind: 'confirm', text: initialPrompt.text, onYes: initialPrompt.onYes } : { kind: 'normal' });
   const [status, setStatus] = useState(notice ?? 'Press ? for keys, : for commands, space to play');
   const [loopIn, setLoopIn] = useState<number | null>(null);
   const [loopOut, setLoopOut] = useState<number | null>(null);
@@ -77,7 +91,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   const snap = ev.snap;
   const position = snap?.position ?? 0;
   const sessionEnd = useMemo(() => doc.clips.reduce((m, c) => Math.max(m, c.position + c.length), 0), [doc.clips]);
-  const track = doc.tracks[Math.min(selected, doc.tracks.length - 1)];
+  const currentTrack = () => editor.doc.tracks[Math.min(selectedRef.current, editor.doc.tracks.length - 1)];
 
   const loop: LoopRange | null = loopOn && loopIn !== null && loopOut !== null && loopOut > loopIn ? { start: loopIn, end: loopOut } : null;
   useEffect(() => {
@@ -148,8 +162,14 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
     }
   }
 
+  // Nudges typed faster than the engine reports back build on the last target, not on the
+  // position of the last status message.
+  const nudge = useRef<{ target: number; at: number } | null>(null);
   function locateBy(samples: number) {
-    engine.locate(Math.max(0, position + samples));
+    const recent = nudge.current && Date.now() - nudge.current.at < 400 ? nudge.current.target : null;
+    const target = Math.max(0, (recent ?? engine.getSnapshot().snap?.position ?? position) + samples);
+    nudge.current = { target, at: Date.now() };
+    engine.locate(target);
   }
 
   function run(cmd: UiCommand) {
@@ -193,16 +213,16 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       case 'loop.toggle':
         return setLoopOn((v) => !v);
       case 'track.next':
-        if (panel === 'cues') return setCue((c) => Math.min(doc.markers.length - 1, c + 1));
+        if (panelRef.current === 'cues') return setCue((c) => Math.min(doc.markers.length - 1, c + 1));
         return setSelected((s) => Math.min(doc.tracks.length - 1, s + 1));
       case 'track.prev':
-        if (panel === 'cues') return setCue((c) => Math.max(0, c - 1));
+        if (panelRef.current === 'cues') return setCue((c) => Math.max(0, c - 1));
         return setSelected((s) => Math.max(0, s - 1));
       case 'panel.next':
         return setPanel((p) => (p === 'tracks' ? 'cues' : 'tracks'));
       case 'cue.jump': {
-        const m = doc.markers[cue];
-        if (panel === 'cues' && m) {
+        const m = doc.markers[cueRef.current];
+        if (panelRef.current === 'cues' && m) {
           engine.locate(m.position);
           setStatus(`cue ${m.name} at ${clock.positionToTimecode(m.position)}`);
         }
@@ -219,6 +239,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       case 'quit':
         return requestQuit();
     }
+    const track = currentTrack();
     if (!track) return;
     const t = quote(track.name);
     switch (cmd) {
@@ -239,6 +260,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
 
   useInput((input, key) => {
     if (key.ctrl && input === 'c') return requestQuit();
+    const mode = modeRef.current;
     if (mode.kind === 'confirm') {
       if (input === 'y' || input === 'Y' || key.return) {
         setMode({ kind: 'normal' });
@@ -266,6 +288,14 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
         if (nl < 0) return setMode({ ...mode, text: mode.text + input });
         setMode({ kind: 'normal' });
         return runCommandLine(mode.text + input.slice(0, nl), mode.prefix);
+      }
+      return;
+    }
+    // Keys typed quickly over a slow link can arrive in one read: take them one at a time.
+    if (input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) {
+      for (const ch of input) {
+        const c = matchKey(ch, { ...key, shift: ch !== ch.toLowerCase() });
+        if (c) run(c);
       }
       return;
     }
