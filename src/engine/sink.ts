@@ -26,6 +26,9 @@ export class NullSink implements Sink {
   readonly latencyFrames = 0;
   private timer: NodeJS.Timeout | null = null;
   private readonly buf: Float32Array;
+  private pull: Pull | null = null;
+  private t0 = 0;
+  private done = 0;
   /** blocks the clock wanted but that were skipped because the process was stalled */
   lateBlocks = 0;
 
@@ -33,24 +36,30 @@ export class NullSink implements Sink {
     readonly info: SinkInfo,
     private readonly sampleRate: number,
     private readonly blockSize: number,
+    private readonly now: () => number = () => performance.now(),
   ) {
     this.buf = new Float32Array(blockSize * 2);
   }
 
-  start(pull: Pull): void {
-    const t0 = performance.now();
-    let done = 0;
-    this.timer = setInterval(() => {
-      const due = Math.floor(((performance.now() - t0) / 1000) * (this.sampleRate / this.blockSize));
-      let n = due - done;
-      if (n > 8) {
-        this.lateBlocks += n - 8;
-        done += n - 8;
-        n = 8;
-      }
-      for (let i = 0; i < n; i++) pull(this.buf);
-      done += n;
-    }, 4);
+  start(pull: Pull, opts: { timer?: boolean } = {}): void {
+    this.pull = pull;
+    this.t0 = this.now();
+    this.done = 0;
+    if (opts.timer !== false) this.timer = setInterval(() => this.tick(), 4);
+  }
+
+  /** Pulls every block the clock says is due by now; returns how many. */
+  tick(): number {
+    const due = Math.floor(((this.now() - this.t0) / 1000) * (this.sampleRate / this.blockSize));
+    let n = due - this.done;
+    if (n > 8) {
+      this.lateBlocks += n - 8;
+      this.done += n - 8;
+      n = 8;
+    }
+    for (let i = 0; i < n; i++) this.pull!(this.buf);
+    this.done += n;
+    return n;
   }
 
   async close(): Promise<void> {
