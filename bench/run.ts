@@ -13,10 +13,34 @@ function child(script: string, args: string[]): Record<string, number> {
 
 const only = process.argv[2];
 
+function lines(script: string, args: string[]): Record<string, number | string>[] {
+  const out = execFileSync(process.execPath, [path.join(here, script), ...args], {
+    encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, NODE_ENV: 'production' },
+  });
+  return out.trim().split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+}
+
 if (!only || only === 'render') {
   console.log('offline render: 32 mono 24-bit tracks → master + D/M/E + M&E (24-bit BWF), one core');
   for (const minutes of [10, 20]) {
     const r = child('render-bench.js', [String(minutes)]);
     console.log(`  ${minutes} min session: ${r.speed.toFixed(0)}× real time (${r.seconds.toFixed(2)} s), peak RSS ${r.peakRssMB.toFixed(0)} MB`);
+  }
+}
+
+if (!only || only === 'ui') {
+  for (const r of lines('frame-bench.js', [])) {
+    console.log(`UI frame, ${r.tracks} tracks at ${r.cols}×${r.rows}: ${Number(r.msPerFrame).toFixed(1)} ms of CPU per redraw`);
+  }
+  for (const r of lines('ui-bench.js', ['ui'])) {
+    if (r.bench === 'launch') console.log(`launch to first full frame (demo scene, pty): ${Number(r.firstFrameMs).toFixed(0)} ms`);
+    if (r.bench === 'terminal-bytes') console.log(`terminal output at ${r.cols}×${r.rows}: idle ${Number(r.idleBytesPerSecond).toFixed(0)} B/s, playing ${Number(r.playingBytesPerSecond).toFixed(0)} B/s`);
+  }
+}
+
+if (!only || only === 'capacity') {
+  console.log(`real-time capacity (tracks streaming from disk, ${process.env.DUBSTAGE_CAPACITY_SECONDS ?? 60} s each, null sink, UI redrawing):`);
+  for (const r of lines('ui-bench.js', ['capacity'])) {
+    console.log(`  ${r.tracks} tracks at ${r.block} frames: ${r.underruns} underruns`);
   }
 }

@@ -109,7 +109,7 @@ export async function openMixer(sessionArg: string | undefined, opts: MixerOptio
   const app = render(<Root editor={editor} engine={engine} onQuit={() => done()} prompt={prompt} notice={notice} />, {
     exitOnCtrlC: false,
     patchConsole: false,
-    maxFps: 20,
+    maxFps: 15,
   });
   await closed;
   app.unmount();

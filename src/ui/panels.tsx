@@ -1,12 +1,14 @@
 // Presentational panels of the mixer screen: props in, text out. State lives in App.
+import chalk from 'chalk';
 import { Box, Text } from 'ink';
+import { memo } from 'react';
 import type { EngineSnapshot, MeterReading } from '../engine/engine.js';
 import type { SinkInfo } from '../engine/sink.js';
-import type { Marker, Session, Track } from '../session/schema.js';
+import type { Clip, Marker, Session, Track } from '../session/schema.js';
 import type { TimelineClock } from '../session/timecode.js';
 import { fit, formatDb, formatPan } from './format.js';
 import { KEYMAP } from './keymap.js';
-import { Meter } from './Meter.js';
+import { meterString } from './Meter.js';
 import { markerStrip, trackStrip, type TimelineView } from './timeline.js';
 
 const SILENT: MeterReading = { peak: -120, rms: -120 };
@@ -53,52 +55,68 @@ export interface TrackRowsProps {
   meterWidth: number;
 }
 
+/** The timeline strip with the playhead column marked, as one coloured string. */
+function timelineString(strip: string, col: number): string {
+  if (col < 0) return chalk.blue(strip);
+  return chalk.blue(strip.slice(0, col)) + chalk.red.inverse(strip[col] === ' ' ? '│' : strip[col]) + chalk.blue(strip.slice(col + 1));
+}
+
+interface TrackRowProps {
+  track: Track;
+  selected: boolean;
+  focused: boolean;
+  peak: number;
+  rms: number;
+  strip: string;
+  playheadCol: number;
+  nameWidth: number;
+  meterWidth: number;
+}
+
+/** One track as a single line of text: re-rendered only when one of its props changes. */
+const TrackRow = memo(function TrackRow(p: TrackRowProps) {
+  const t = p.track;
+  const name = fit(`${p.selected ? '›' : ' '}${t.name}`, p.nameWidth);
+  const line =
+    (p.selected && p.focused ? chalk.cyan.inverse(name) : p.selected ? chalk.cyan(name) : name) +
+    chalk.gray(fit(t.kind.slice(0, 4), 5)) +
+    fit(t.stem === 'none' ? '-' : t.stem, 2) +
+    `${formatDb(t.gainDb)} ${formatPan(t.pan)} ` +
+    (t.mute ? chalk.yellow.bold('M') : chalk.gray('m')) +
+    (t.solo ? chalk.green.bold('S') : chalk.gray('s')) +
+    ' ' +
+    meterString(p.rms, p.peak, p.meterWidth) +
+    chalk.gray('│') +
+    timelineString(p.strip, p.playheadCol);
+  return <Text wrap="truncate">{line}</Text>;
+});
+
 export function TrackRows(p: TrackRowsProps) {
+  const byTrack = new Map<string, Clip[]>();
+  for (const c of p.doc.clips) {
+    const list = byTrack.get(c.track);
+    if (list) list.push(c);
+    else byTrack.set(c.track, [c]);
+  }
   return (
     <Box flexDirection="column">
       {p.tracks.map((t, i) => {
-        const idx = p.firstIndex + i;
-        const sel = idx === p.selected;
         const m = p.meters.get(t.id) ?? SILENT;
-        const strip = trackStrip(p.doc.clips.filter((c) => c.track === t.id), p.view, p.offline);
         return (
-          <Box key={t.id}>
-            <Text inverse={sel && p.focused} color={sel ? 'cyan' : undefined}>{fit(`${sel ? '›' : ' '}${t.name}`, p.nameWidth)}</Text>
-            <Text color="gray">{fit(t.kind.slice(0, 4), 5)}</Text>
-            <Text>{fit(t.stem === 'none' ? '-' : t.stem, 2)}</Text>
-            <Text>{formatDb(t.gainDb)} </Text>
-            <Text>{formatPan(t.pan)} </Text>
-            <Text color={t.mute ? 'yellow' : 'gray'} bold={t.mute}>{t.mute ? 'M' : 'm'}</Text>
-            <Text color={t.solo ? 'green' : 'gray'} bold={t.solo}>{t.solo ? 'S' : 's'} </Text>
-            <Meter rms={m.rms} peak={m.peak} width={p.meterWidth} />
-            <Text color="gray">│</Text>
-            <TimelineText strip={strip} col={p.playheadCol} />
-          </Box>
+          <TrackRow
+            key={t.id} track={t} selected={p.firstIndex + i === p.selected} focused={p.focused}
+            peak={Math.round(m.peak * 2) / 2} rms={Math.round(m.rms * 2) / 2}
+            strip={trackStrip(byTrack.get(t.id) ?? [], p.view, p.offline)} playheadCol={p.playheadCol}
+            nameWidth={p.nameWidth} meterWidth={p.meterWidth}
+          />
         );
       })}
     </Box>
   );
 }
 
-function TimelineText({ strip, col }: { strip: string; col: number }) {
-  if (col < 0) return <Text color="blue">{strip}</Text>;
-  return (
-    <Text>
-      <Text color="blue">{strip.slice(0, col)}</Text>
-      <Text color="red" inverse>{strip[col] === ' ' ? '│' : strip[col]}</Text>
-      <Text color="blue">{strip.slice(col + 1)}</Text>
-    </Text>
-  );
-}
-
 export function MarkerRow(p: { markers: Marker[]; view: TimelineView; indent: number; playheadCol: number }) {
-  return (
-    <Box>
-      <Text color="gray">{fit('markers', p.indent)}</Text>
-      <Text color="gray">│</Text>
-      <TimelineText strip={markerStrip(p.markers, p.view)} col={p.playheadCol} />
-    </Box>
-  );
+  return <Text wrap="truncate">{chalk.gray(fit('markers', p.indent)) + chalk.gray('│') + timelineString(markerStrip(p.markers, p.view), p.playheadCol)}</Text>;
 }
 
 export function BusRows(p: { snap: EngineSnapshot | null; doc: Session; meterWidth: number; labelWidth: number }) {
@@ -106,18 +124,17 @@ export function BusRows(p: { snap: EngineSnapshot | null; doc: Session; meterWid
     <Box flexDirection="column">
       {p.doc.buses.map((b) => {
         const m = p.snap?.buses.find((x) => x.id === b.id);
-        return (
-          <Box key={b.id}>
-            <Text bold={b.id === 'master'}>{fit(` ${b.name}`, p.labelWidth)}</Text>
-            <Text>{formatDb(b.gainDb)} </Text>
-            <Text color={b.mute ? 'yellow' : 'gray'}>{b.mute ? 'M ' : '  '}</Text>
-            <Text color="gray">L </Text>
-            <Meter rms={m?.left.rms ?? -120} peak={m?.left.peak ?? -120} width={p.meterWidth} />
-            <Text color="gray"> R </Text>
-            <Meter rms={m?.right.rms ?? -120} peak={m?.right.peak ?? -120} width={p.meterWidth} />
-            <Text color="gray">{` ${formatDb(Math.max(m?.left.peak ?? -120, m?.right.peak ?? -120)).trim()} pk`}</Text>
-          </Box>
-        );
+        const l = m?.left ?? SILENT;
+        const r = m?.right ?? SILENT;
+        const label = fit(` ${b.name}`, p.labelWidth);
+        const line =
+          (b.id === 'master' ? chalk.bold(label) : label) +
+          `${formatDb(b.gainDb)} ` +
+          (b.mute ? chalk.yellow('M ') : '  ') +
+          chalk.gray('L ') + meterString(l.rms, l.peak, p.meterWidth) +
+          chalk.gray(' R ') + meterString(r.rms, r.peak, p.meterWidth) +
+          chalk.gray(` ${formatDb(Math.max(l.peak, r.peak)).trim()} pk`);
+        return <Text key={b.id} wrap="truncate">{line}</Text>;
       })}
     </Box>
   );
