@@ -32,7 +32,7 @@ const engine: EngineHandle = {
 function snap(i: number): EngineSnapshot {
   const lvl = (k: number) => -40 + 30 * Math.abs(Math.sin(i * 0.1 + k));
   return {
-    transport: 'rolling', position: i * 1600, rolling: true, loop: null, underruns: 0,
+    transport: 'rolling', position: i * 1600, rolling: true, loop: null, underruns: 0, late: 0,
     tracks: ed.doc.tracks.map((t, k) => ({ id: t.id, meter: { peak: lvl(k) + 6, rms: lvl(k) } })),
     buses: ['D', 'M', 'E', 'master'].map((id, k) => ({ id, left: { peak: lvl(k), rms: lvl(k) - 6 }, right: { peak: lvl(k + 1), rms: lvl(k + 1) - 6 } })),
     offline: [], readErrors: 0, lastError: '',

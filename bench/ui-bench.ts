@@ -118,7 +118,7 @@ async function main() {
     const root2 = path.join(os.tmpdir(), 'dubstage-bench');
     const media = ensureMedia(path.join(root2, 'media'));
     for (const block of [512, 256]) {
-      for (const tracks of [32, 64, 128]) {
+      for (const tracks of [32, 64, 128, 256]) {
         const u = await capacity(tracks, block, seconds, root2, media);
         if (u !== 0) break;
       }

@@ -26,17 +26,20 @@ class Slot {
   /** bumped whenever the slot is re-targeted, so a late read for its old clip is ignored */
   epoch = 0;
   readonly chans: [Float32Array, Float32Array];
-  readonly raw: Buffer;
-  readonly view: DataView;
+  raw: Buffer = Buffer.alloc(0);
+  view: DataView = new DataView(new ArrayBuffer(0));
 
-  constructor(capacity: number, rawBytes: number) {
+  constructor(capacity: number) {
     this.chans = [new Float32Array(capacity), new Float32Array(capacity)];
-    this.raw = Buffer.alloc(rawBytes + PAD);
+  }
+
+  /** Room for one disk read of `bytes`; grows (control side) only for a wider file than before. */
+  ensureRaw(bytes: number): void {
+    if (this.raw.length >= bytes + PAD) return;
+    this.raw = Buffer.alloc(bytes + PAD);
     this.view = new DataView(this.raw.buffer, this.raw.byteOffset, this.raw.length);
   }
 }
-
-const MAX_BLOCK_ALIGN = 8 * 8; // 8 channels of 64-bit float: the largest frame we stream
 
 export class Butler implements SourceFeed {
   private slots: Slot[] = [];
@@ -200,7 +203,7 @@ export class Butler implements SourceFeed {
     let i = this.slots.findIndex((s) => s.clip === null && !s.busy);
     if (i < 0) {
       // Grows only to the most clips ever streaming at once; reused from then on.
-      this.slots.push(new Slot(this.capacity, this.opts.chunk * MAX_BLOCK_ALIGN));
+      this.slots.push(new Slot(this.capacity));
       i = this.slots.length - 1;
     }
     const s = this.slots[i];
@@ -222,7 +225,22 @@ export class Butler implements SourceFeed {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  private readyWaiter: { position: number; frames: number; resolve: () => void } | null = null;
+
+  /** Resolves when [position, position+frames) is decoded for every clip under it. */
+  whenReady(position: number, frames: number): Promise<void> {
+    if (this.ready(position, frames)) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.readyWaiter = { position, frames, resolve };
+    });
+  }
+
   private readDone(): void {
+    const w = this.readyWaiter;
+    if (w && this.ready(w.position, w.frames)) {
+      this.readyWaiter = null;
+      w.resolve();
+    }
     if (--this.inflight === 0 && this.idleWaiters.length) {
       const w = this.idleWaiters;
       this.idleWaiters = [];
@@ -236,31 +254,38 @@ export class Butler implements SourceFeed {
     const from = s.winEnd;
     const bytes = frames * info.blockAlign;
     const epoch = s.epoch;
+    s.ensureRaw(this.opts.chunk * info.blockAlign);
     s.busy = true;
     this.inflight++;
     fs.read(fd, s.raw, PAD, bytes, info.dataOffset + from * info.blockAlign, (err, got) => {
+      this.landed(s, c, epoch, frames, err, got);
       this.readDone();
-      if (s.epoch !== epoch) return; // retargeted meanwhile
-      s.busy = false;
-      if (err) {
-        this.readErrors++;
-        this.lastError = `${this.plan?.media[c.media] ?? 'media'}: ${err.message}`;
-        return;
-      }
-      const n = Math.floor(got / info.blockAlign);
-      const at = s.winEnd - s.winStart;
-      for (let ch = 0; ch < c.channels.length; ch++) {
-        this.nonFinite += decodeChannel(s.view, PAD, info, c.channels[ch], n, s.chans[ch], at);
-      }
-      if (n < frames) {
-        // Past the end of the file (a truncated recording): silence for the rest.
-        for (let ch = 0; ch < c.channels.length; ch++) s.chans[ch].fill(0, at + n, at + frames);
-      }
-      s.winEnd += frames;
-      // Keep going without waiting for the next block: the next chunk (or, if the playhead
-      // has run past this window, a fresh window) is asked for at once.
-      this.service(this.lastPosition, this.lastAlsoAt);
     });
+  }
+
+  /** A read came back: decode it into the slot's window and ask for what comes next. */
+  private landed(s: Slot, c: PlanClip, epoch: number, frames: number, err: Error | null, got: number): void {
+    const info = this.info[c.media];
+    if (s.epoch !== epoch) return; // retargeted meanwhile
+    s.busy = false;
+    if (err) {
+      this.readErrors++;
+      this.lastError = `${this.plan?.media[c.media] ?? 'media'}: ${err.message}`;
+      return;
+    }
+    const n = Math.floor(got / info.blockAlign);
+    const at = s.winEnd - s.winStart;
+    for (let ch = 0; ch < c.channels.length; ch++) {
+      this.nonFinite += decodeChannel(s.view, PAD, info, c.channels[ch], n, s.chans[ch], at);
+    }
+    if (n < frames) {
+      // Past the end of the file (a truncated recording): silence for the rest.
+      for (let ch = 0; ch < c.channels.length; ch++) s.chans[ch].fill(0, at + n, at + frames);
+    }
+    s.winEnd += frames;
+    // Keep going without waiting for the next block: the next chunk (or, if the playhead
+    // has run past this window, a fresh window) is asked for at once.
+    this.service(this.lastPosition, this.lastAlsoAt);
   }
 
   /** Render loop: copies decoded frames, or reports an underrun. No allocation. */

@@ -38,6 +38,7 @@ async function handle(msg: ToEngine): Promise<void> {
       const rate = init.statusRate ?? 30;
       let quiet = 0;
       statusTimer = setInterval(() => {
+        if (sink instanceof NullSink) e.late = sink.lateBlocks;
         const snap = e.snapshot();
         // Idle and silent: a status every half second is enough.
         const idle = !snap.rolling && snap.transport !== 'locating';

@@ -29,6 +29,8 @@ export interface EngineSnapshot {
   rolling: boolean;
   loop: LoopRange | null;
   underruns: number;
+  /** blocks the output wanted but the engine could not deliver in time (the process stalled) */
+  late: number;
   tracks: { id: string; meter: MeterReading }[];
   /** D, M, E, master: left and right */
   buses: { id: string; left: MeterReading; right: MeterReading }[];
@@ -59,6 +61,8 @@ export class Engine {
   private position = 0;
   private loop: LoopRange | null = null;
   underruns = 0;
+  /** set by the process that owns the sink: blocks the device wanted that came too late */
+  late = 0;
   private trackMeters = new Float64Array(0);
   private busMeters = new Float64Array(BUS_IDS.length * 2 * 2);
   private meteredFrames = 0;
@@ -236,6 +240,7 @@ export class Engine {
       rolling,
       loop: this.loop,
       underruns: this.underruns,
+      late: this.late,
       tracks,
       buses,
       offline: plan?.offline ?? [],

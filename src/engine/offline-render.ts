@@ -7,7 +7,7 @@ import { BwfWriter, type WavEncoding } from '../io/wav-writer.js';
 import { clockOf } from '../session/command-line.js';
 import type { MediaPool } from '../session/media.js';
 import type { Session } from '../session/schema.js';
-import { DirectFeed } from './direct-feed.js';
+import { Butler } from './butler.js';
 import { createBlockOutput, renderBlock } from './graph.js';
 import { compilePlan } from './plan.js';
 
@@ -68,9 +68,12 @@ export async function renderSession(doc: Session, media: MediaPool, opts: Render
     if (fs.existsSync(target) && !fs.statSync(target).isFile()) throw new RenderError(`${target} exists and is not a file`);
   }
   const writers: BwfWriter[] = [];
-  const feed = new DirectFeed();
+  // The same read-ahead streaming as playback: disk reads run on libuv's threads while this
+  // thread renders; memory is a few seconds per clip, whatever the session's length.
+  const feed = new Butler({ ahead: doc.sampleRate * 4, chunk: doc.sampleRate });
   try {
     feed.setPlan(plan);
+    feed.service(from);
     for (const d of DELIVERABLES) {
       writers.push(new BwfWriter(path.join(opts.outDir, `${base}_${d.suffix}.wav`), {
         sampleRate: doc.sampleRate, channels: 2, encoding,
@@ -91,7 +94,10 @@ export async function renderSession(doc: Session, media: MediaPool, opts: Render
       const n = Math.min(blockSize, to - pos);
       // Full write buffers go to the disk on libuv's threads while this thread renders on.
       for (const w of writers) await w.reserve(n);
-      renderBlock(plan, feed, pos, n, out);
+      await feed.whenReady(pos, n);
+      const missing = renderBlock(plan, feed, pos, n, out);
+      if (missing) throw new RenderError(`media could not be read at ${clock.positionToTimecode(pos)}: ${feed.lastError || 'read failed'}`);
+      feed.service(pos + n);
       const [mL, mR] = out.stems[1];
       const [eL, eR] = out.stems[2];
       const [meL, meR] = me;

@@ -41,6 +41,7 @@ export interface AppProps {
 type Mode =
   | { kind: 'normal' }
   | { kind: 'help' }
+  | { kind: 'text'; text: string }
   | { kind: 'command'; text: string; prefix: string }
   | { kind: 'confirm'; text: string; onYes: () => void; onNo?: () => void };
 
@@ -87,6 +88,12 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   useEffect(() => {
     if (ev.message) setStatus(ev.message);
   }, [ev.message]);
+
+  useEffect(() => {
+    if (ev.sink?.kind === 'null' && ev.sink.reason && ev.sink.reason !== 'no device requested') {
+      setStatus(`no audio device (${ev.sink.reason}): playing to the null sink — meters and playhead still run`);
+    }
+  }, [ev.sink]);
 
   const snap = ev.snap;
   const position = snap?.position ?? 0;
@@ -156,7 +163,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       const r = editor.execute(line);
       if (r.quit) return onQuit();
       setStatus(r.message.split('\n')[0]);
-      if (r.message.includes('\n')) setMode({ kind: 'confirm', text: r.message, onYes: () => undefined });
+      if (r.message.includes('\n')) setMode({ kind: 'text', text: r.message });
     } catch (e) {
       setStatus(`error: ${(e as Error).message}`);
     }
@@ -271,8 +278,8 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       } else if (key.escape) setMode({ kind: 'normal' });
       return;
     }
-    if (mode.kind === 'help') {
-      if (key.escape || input === '?' || input === 'q') setMode({ kind: 'normal' });
+    if (mode.kind === 'help' || mode.kind === 'text') {
+      if (key.escape || key.return || input === '?' || input === 'q') setMode({ kind: 'normal' });
       return;
     }
     if (mode.kind === 'command') {
@@ -322,6 +329,17 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   const meters = new Map((snap?.tracks ?? []).map((t) => [t.id, t.meter]));
   const loopText = loop ? `${clock.positionToTimecode(loop.start).slice(3)}-${clock.positionToTimecode(loop.end).slice(3)}` : loopIn !== null || loopOut !== null ? 'set' : 'off';
 
+  if (mode.kind === 'text') {
+    return (
+      <Box flexDirection="column" height={height}>
+        {mode.text.split('\n').slice(0, height - 1).map((l, i) => (
+          <Text key={i} wrap="truncate">{l}</Text>
+        ))}
+        <Text color="gray">Esc or Enter closes</Text>
+      </Box>
+    );
+  }
+
   if (mode.kind === 'help') {
     return (
       <Box flexDirection="column" height={height}>
@@ -334,7 +352,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
     <Box flexDirection="column" height={height} width={width}>
       <Header
         name={doc.name} timecode={clock.positionToTimecode(position)} transport={snap?.transport ?? 'stopped'}
-        loop={loopText} sink={ev.sink} underruns={snap?.underruns ?? 0} dirty={editor.dirty} width={width}
+        loop={loopText} sink={ev.sink} underruns={(snap?.underruns ?? 0) + (snap?.late ?? 0)} dirty={editor.dirty} width={width}
       />
       <Text color="gray">{fit(`${fit(' track', nameWidth)}kind st gain  pan MS ${fit('level', meterWidth)}│ timeline (${fit(clock.positionToTimecode(view.start), 11)})`, width)}</Text>
       <TrackRows
