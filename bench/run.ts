@@ -1,5 +1,5 @@
 // `npm run bench`: runs each benchmark in its own process and prints the figures that go in
-// the README. Usage: npm run bench [-- render]
+// the README. Usage: npm run bench [-- render|ui|capacity|dsp]
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -42,5 +42,12 @@ if (!only || only === 'capacity') {
   console.log(`real-time capacity (tracks streaming from disk, ${process.env.DUBSTAGE_CAPACITY_SECONDS ?? 60} s each, null sink, UI redrawing):`);
   for (const r of lines('ui-bench.js', ['capacity'])) {
     console.log(`  ${r.tracks} tracks at ${r.block} frames: ${r.underruns} underruns`);
+  }
+}
+
+if (!only || only === 'dsp') {
+  for (const r of lines('loudness-bench.js', ['60'])) {
+    if (r.bench === 'loudness-file') console.log(`loudness of a ${r.minutes}-minute stereo 24-bit file: ${Number(r.seconds).toFixed(1)} s (${Number(r.speed).toFixed(0)}× real time)`);
+    if (r.bench === 'kernel') console.log(`  ${r.name}: ${(Number(r.samplesPerSecond) / 1e6).toFixed(1)} M samples/s`);
   }
 }

@@ -22,6 +22,7 @@ const HELP = `
     $ dubstage run SESSION -c CMD …      apply commands headless, then save
     $ dubstage render SESSION --out DIR  render master, D/M/E stems and M&E to BWF
     $ dubstage info FILE…                show WAV/BWF headers
+    $ dubstage loudness FILE…            integrated / range / true peak (BS.1770, EBU R 128)
     $ dubstage devices                   list audio output devices (PortAudio)
     $ dubstage commands                  list the command language
 
@@ -29,7 +30,8 @@ const HELP = `
     --help, --version
     new:     --rate 48000  --fps ${FRAME_RATES.join('|')}  --start 01:00:00:00  --name TEXT
     run:     -c, --command CMD (repeatable)  --script FILE  --no-save  --json
-    render:  --out DIR  --float (32-bit float; default 24-bit PCM)  --from TIME  --to TIME  --json
+    render:  --out DIR  --float (32-bit float; default 24-bit PCM)  --from TIME  --to TIME  --loudness  --json
+    loudness: --json
     info:    --json
     devices: --json
     mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)
@@ -59,6 +61,7 @@ const cli = meow(HELP, {
     device: { type: 'string' },
     noDevice: { type: 'boolean', default: false },
     block: { type: 'number' },
+    loudness: { type: 'boolean', default: false },
   },
 });
 
@@ -118,7 +121,7 @@ async function cmdRender(file: string | undefined): Promise<void> {
   const started = performance.now();
   const showProgress = !cli.flags.json && process.stderr.isTTY;
   const result = await renderSession(doc, editor.media, {
-    outDir: cli.flags.out, encoding: cli.flags.float ? 'float32' : 'pcm24', from: pos(cli.flags.from), to: pos(cli.flags.to),
+    outDir: cli.flags.out, encoding: cli.flags.float ? 'float32' : 'pcm24', from: pos(cli.flags.from), to: pos(cli.flags.to), loudness: cli.flags.loudness,
     onProgress: showProgress ? (done, total) => process.stderr.write(`\rrendering ${Math.round((100 * done) / total)}%`) : undefined,
   });
   if (showProgress) process.stderr.write('\r\x1b[K');
@@ -127,7 +130,12 @@ async function cmdRender(file: string | undefined): Promise<void> {
   if (cli.flags.json) {
     console.log(JSON.stringify({ ...result, seconds, speed: audioSeconds / seconds }, null, 2));
   } else {
-    for (const f of result.files) console.log(`${f.path}  (${f.label})`);
+    for (const f of result.files) {
+      const l = result.loudness?.find((x) => x.key === f.key);
+      const lt = l ? `  ${l.integrated === null ? '-inf' : l.integrated.toFixed(1)} LUFS, ${l.truePeak === null ? '-inf' : l.truePeak.toFixed(1)} dBTP, LRA ${l.range?.toFixed(1)} LU` : '';
+      console.log(`${f.path}  (${f.label})${lt}`);
+    }
+    if (result.report) console.log(`${result.report}  (loudness report)`);
     console.log(`${audioSeconds.toFixed(2)} s of audio from ${clock.positionToTimecode(result.from)} in ${seconds.toFixed(2)} s (${(audioSeconds / seconds).toFixed(1)}× real time)`);
   }
   for (const o of result.offline) console.error(`warning: clip ${o.clip} is offline and was left out: ${o.reason}`);
@@ -151,6 +159,29 @@ function cmdInfo(files: string[]): void {
       failed = true;
       if (cli.flags.json) out.push({ file: f, error: (e as Error).message });
       else console.error(`error: ${(e as Error).message}`);
+    }
+  }
+  if (cli.flags.json) console.log(JSON.stringify(out, null, 2));
+  if (failed) process.exitCode = 1;
+}
+
+async function cmdLoudness(files: string[]): Promise<void> {
+  if (files.length === 0) usage('loudness: which files?');
+  const { measureFile, roundResult } = await import('./engine/measure-loudness.js');
+  const out: Record<string, unknown>[] = [];
+  let failed = false;
+  for (const file of files) {
+    try {
+      const r = roundResult(measureFile(file));
+      out.push({ file, ...r });
+      if (!cli.flags.json) {
+        const f = (v: number | null, unit: string) => (v === null ? '  -inf' : v.toFixed(1).padStart(6)) + ` ${unit}`;
+        console.log(`${file}\n  integrated ${f(r.integrated, 'LUFS')}   range ${f(r.range, 'LU')}   true peak ${f(r.truePeak, 'dBTP')}   sample peak ${f(r.samplePeak, 'dBFS')}\n  max momentary ${f(r.momentaryMax, 'LUFS')}   max short-term ${f(r.shortTermMax, 'LUFS')}`);
+      }
+    } catch (e) {
+      failed = true;
+      out.push({ file, error: (e as Error).message });
+      if (!cli.flags.json) console.error(`error: ${(e as Error).message}`);
     }
   }
   if (cli.flags.json) console.log(JSON.stringify(out, null, 2));
@@ -189,6 +220,8 @@ async function main(): Promise<void> {
       return cmdInfo(rest);
     case 'devices':
       return cmdDevices();
+    case 'loudness':
+      return cmdLoudness(rest);
     case 'commands':
       console.log(helpText());
       return;

@@ -12,6 +12,8 @@ export interface Bext {
   timeReference: number;
   version: number;
   codingHistory: string;
+  /** version 2 loudness fields, when set: LUFS, LU, dBTP */
+  loudness?: { integrated: number | null; range: number | null; truePeak: number | null; momentaryMax: number | null; shortTermMax: number | null };
 }
 
 export const BEXT_FIXED_SIZE = 602;
@@ -34,7 +36,16 @@ export function parseBext(buf: Buffer): Bext {
     timeReference: u32(338) + u32(342) * 0x100000000,
     version: buf.length >= 348 ? buf.readUInt16LE(346) : 0,
     codingHistory: buf.length > BEXT_FIXED_SIZE ? text(buf, BEXT_FIXED_SIZE, buf.length - BEXT_FIXED_SIZE) : '',
+    loudness: buf.length >= 422 && buf.readUInt16LE(346) >= 2 ? parseLoudness(buf) : undefined,
   };
+}
+
+function parseLoudness(buf: Buffer): Bext['loudness'] {
+  const v = (o: number) => {
+    const x = buf.readInt16LE(o);
+    return x === 0x7fff ? null : x / 100;
+  };
+  return { integrated: v(412), range: v(414), truePeak: v(416), momentaryMax: v(418), shortTermMax: v(420) };
 }
 
 export function buildBext(b: Partial<Bext> & { timeReference: number }): Buffer {

@@ -13,6 +13,7 @@ export function wavSummary(info: WavInfo) {
     timeReference: info.bext?.timeReference ?? null,
     description: info.bext?.description ?? null,
     originator: info.bext?.originator ?? null,
+    loudness: info.bext?.loudness ?? null,
     hasIxml: Boolean(info.ixml),
     chunks: info.chunks.map((c) => c.id.trim()),
     warnings: info.warnings,
@@ -30,6 +31,10 @@ export function formatWavInfo(info: WavInfo, timecode?: (timeReference: number) 
   }
   if (s.description) lines.push(`  description: ${s.description.replace(/\r?\n/g, ' | ')}`);
   if (s.originator) lines.push(`  originator: ${s.originator}`);
+  if (s.loudness) {
+    const l = s.loudness;
+    lines.push(`  bext loudness: ${l.integrated ?? '-'} LUFS integrated, ${l.range ?? '-'} LU range, ${l.truePeak ?? '-'} dBTP max true peak`);
+  }
   lines.push(`  chunks: ${s.chunks.join(' ')}`);
   for (const w of s.warnings) lines.push(`  warning: ${w}`);
   return lines.join('\n');

@@ -32,6 +32,7 @@ export class BwfWriter {
   private readonly junkOffset: number;
   private readonly dataSizeOffset: number;
   private readonly factOffset: number;
+  private readonly bextOffset: number;
   private buf: Buffer;
   private view: DataView;
   private u8: Uint8Array;
@@ -54,6 +55,7 @@ export class BwfWriter {
     this.junkOffset = header.junkOffset;
     this.dataSizeOffset = header.dataSizeOffset;
     this.factOffset = header.factOffset;
+    this.bextOffset = header.bextOffset;
     // One spare byte: 24-bit samples are stored with 4-byte writes that overlap by one.
     this.buf = Buffer.alloc(WRITE_CHUNK + 1);
     this.view = new DataView(this.buf.buffer, this.buf.byteOffset, this.buf.length);
@@ -112,12 +114,13 @@ export class BwfWriter {
       factOffset = parts.reduce((n, p) => n + p.length, 0) + 8;
       chunk('fact', Buffer.alloc(4));
     }
+    const bextOffset = parts.reduce((n, p) => n + p.length, 0) + 8;
     chunk('bext', bext);
     const dataHeader = Buffer.alloc(8);
     dataHeader.write('data', 0, 'latin1');
     parts.push(dataHeader);
     const buf = Buffer.concat(parts);
-    return { buf, junkOffset: 12, dataSizeOffset: buf.length - 4, factOffset };
+    return { buf, junkOffset: 12, dataSizeOffset: buf.length - 4, factOffset, bextOffset };
   }
 
   /** Appends `frames` frames from planar channels (one Float32Array per channel). */
@@ -209,6 +212,27 @@ export class BwfWriter {
 
   get framesWritten(): number {
     return this.frames;
+  }
+
+  /**
+   * Records the measured loudness in the bext chunk (version 2 fields, EBU Tech 3285 v2):
+   * integrated LUFS, range LU, max true peak dBTP, max momentary and short-term LUFS, each
+   * stored ×100. Call before `complete`.
+   */
+  setLoudness(l: { integrated: number | null; range: number; truePeak: number; momentaryMax: number; shortTermMax: number }): void {
+    const field = (v: number | null) => {
+      if (v === null || !Number.isFinite(v)) return 0x7fff; // "not set"
+      return Math.max(-32767, Math.min(32766, Math.round(v * 100)));
+    };
+    const b = Buffer.alloc(12);
+    b.writeUInt16LE(2, 0); // version
+    b.writeInt16LE(field(l.integrated), 2);
+    b.writeInt16LE(field(l.range), 4);
+    b.writeInt16LE(field(l.truePeak), 6);
+    b.writeInt16LE(field(l.momentaryMax), 8);
+    b.writeInt16LE(field(l.shortTermMax), 10);
+    fs.writeSync(this.fd, b, 0, 2, this.bextOffset + 346);
+    fs.writeSync(this.fd, b, 2, 10, this.bextOffset + 412);
   }
 
   /** Patches the sizes, fsyncs, and renames the finished file to its final name. */

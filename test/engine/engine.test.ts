@@ -78,9 +78,9 @@ describe('real-time engine', () => {
     await engine.whenStreamed();
     engine.pull(out); // locating -> rolling
     expect(engine.transport).toBe('rolling');
-    // Pull 100 blocks without letting any read land: the first 1 s window runs dry.
+    // Pull 200 blocks (2.1 s) without letting any read land: the 1 s windows run dry.
     let under = 0;
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 200; i++) {
       engine.pull(out);
       under = engine.underruns;
     }
@@ -88,7 +88,7 @@ describe('real-time engine', () => {
     const before = engine.underruns;
     engine.pull(out);
     expect(out.every((v) => v === 0)).toBe(true);
-    expect(engine.underruns).toBe(before + 2); // both tracks' clips, at 1.07 s
+    expect(engine.underruns).toBe(before + 2); // both tracks' clips, at 2.1 s
     // Once the reads land, playback goes on from where the playhead is.
     await engine.whenStreamed();
     const settled = engine.underruns;
