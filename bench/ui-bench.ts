@@ -117,8 +117,10 @@ async function main() {
     const seconds = Number(process.env.DUBSTAGE_CAPACITY_SECONDS ?? 60);
     const root2 = path.join(os.tmpdir(), 'dubstage-bench');
     const media = ensureMedia(path.join(root2, 'media'));
-    for (const block of [512, 256]) {
-      for (const tracks of [32, 64, 128, 256]) {
+    const blocks = (process.env.DUBSTAGE_CAPACITY_BLOCKS ?? '512,256').split(',').map(Number);
+    const trackCounts = (process.env.DUBSTAGE_CAPACITY_TRACKS ?? '32,64,128,256').split(',').map(Number);
+    for (const block of blocks) {
+      for (const tracks of trackCounts) {
         const u = await capacity(tracks, block, seconds, root2, media);
         if (u !== 0) break;
       }

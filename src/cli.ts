@@ -5,6 +5,7 @@ import meow from 'meow';
 import { renderSession, RenderError } from './engine/offline-render.js';
 import { WavError } from './io/wav-error.js';
 import { formatWavInfo, wavSummary } from './io/wav-info-format.js';
+import { readCuePoints } from './io/wav-cues.js';
 import { probeWav } from './io/wav-reader.js';
 import { clockOf, helpText } from './session/command-line.js';
 import { SessionEditor } from './session/editor.js';
@@ -150,10 +151,11 @@ function cmdInfo(files: string[]): void {
   for (const f of files) {
     try {
       const info = probeWav(f);
-      if (cli.flags.json) out.push(wavSummary(info));
+      const cues = readCuePoints(info);
+      if (cli.flags.json) out.push(wavSummary(info, cues));
       else {
         const rate = cli.flags.fps ? parseFrameRate(cli.flags.fps) : parseFrameRate('25');
-        console.log(formatWavInfo(info, (tr) => `${formatTimecode(samplesToFrames(tr, rate, info.sampleRate), rate)} at ${rate.id} fps`));
+        console.log(formatWavInfo(info, (tr) => `${formatTimecode(samplesToFrames(tr, rate, info.sampleRate), rate)} at ${rate.id} fps`, cues));
       }
     } catch (e) {
       failed = true;

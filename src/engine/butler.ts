@@ -85,7 +85,9 @@ export class Butler implements SourceFeed {
     for (let i = 0; i < this.slots.length; i++) {
       const s = this.slots[i];
       const next = s.clip ? byKey.get(s.key) : undefined;
-      if (next && !s.busy) {
+      if (next) {
+        // Same key, same source frames: the window (and any read still in flight) carries over,
+        // so an edit while playing does not make the disk start again.
         s.clip = next;
         next.slot = i;
       } else {
@@ -257,30 +259,34 @@ export class Butler implements SourceFeed {
     s.ensureRaw(this.opts.chunk * info.blockAlign);
     s.busy = true;
     this.inflight++;
+    const file = this.plan?.media[c.media] ?? 'media';
+    const channels = c.channels;
     fs.read(fd, s.raw, PAD, bytes, info.dataOffset + from * info.blockAlign, (err, got) => {
-      this.landed(s, c, epoch, frames, err, got);
+      this.landed(s, info, channels, file, epoch, frames, err, got);
       this.readDone();
     });
   }
 
-  /** A read came back: decode it into the slot's window and ask for what comes next. */
-  private landed(s: Slot, c: PlanClip, epoch: number, frames: number, err: Error | null, got: number): void {
-    const info = this.info[c.media];
+  /**
+   * A read came back: decode it into the slot's window and ask for what comes next. The file's
+   * format and channels were captured when the read started (a plan swap may renumber media).
+   */
+  private landed(s: Slot, info: WavInfo, channels: Int32Array, file: string, epoch: number, frames: number, err: Error | null, got: number): void {
     if (s.epoch !== epoch) return; // retargeted meanwhile
     s.busy = false;
     if (err) {
       this.readErrors++;
-      this.lastError = `${this.plan?.media[c.media] ?? 'media'}: ${err.message}`;
+      this.lastError = `${file}: ${err.message}`;
       return;
     }
     const n = Math.floor(got / info.blockAlign);
     const at = s.winEnd - s.winStart;
-    for (let ch = 0; ch < c.channels.length; ch++) {
-      this.nonFinite += decodeChannel(s.view, PAD, info, c.channels[ch], n, s.chans[ch], at);
+    for (let ch = 0; ch < channels.length; ch++) {
+      this.nonFinite += decodeChannel(s.view, PAD, info, channels[ch], n, s.chans[ch], at);
     }
     if (n < frames) {
       // Past the end of the file (a truncated recording): silence for the rest.
-      for (let ch = 0; ch < c.channels.length; ch++) s.chans[ch].fill(0, at + n, at + frames);
+      for (let ch = 0; ch < channels.length; ch++) s.chans[ch].fill(0, at + n, at + frames);
     }
     s.winEnd += frames;
     // Keep going without waiting for the next block: the next chunk (or, if the playhead

@@ -1,8 +1,10 @@
 // Human-readable and JSON summaries of WAV headers (`dubstage info`).
+import type { CuePoint } from './wav-cues.js';
 import type { WavInfo } from './wav-reader.js';
 
-export function wavSummary(info: WavInfo) {
+export function wavSummary(info: WavInfo, cues: CuePoint[] = []) {
   return {
+    cues,
     file: info.path,
     container: info.container,
     format: info.format === 'float' ? `${info.bitsPerSample}-bit float` : `${info.bitsPerSample}-bit PCM`,
@@ -20,8 +22,8 @@ export function wavSummary(info: WavInfo) {
   };
 }
 
-export function formatWavInfo(info: WavInfo, timecode?: (timeReference: number) => string): string {
-  const s = wavSummary(info);
+export function formatWavInfo(info: WavInfo, timecode?: (timeReference: number) => string, cues: CuePoint[] = []): string {
+  const s = wavSummary(info, cues);
   const lines = [
     `${s.file}`,
     `  ${s.container} ${s.format}, ${s.channels} ch, ${s.sampleRate} Hz, ${s.frames} frames (${s.seconds.toFixed(3)} s)`,
@@ -34,6 +36,9 @@ export function formatWavInfo(info: WavInfo, timecode?: (timeReference: number) 
   if (s.loudness) {
     const l = s.loudness;
     lines.push(`  bext loudness: ${l.integrated ?? '-'} LUFS integrated, ${l.range ?? '-'} LU range, ${l.truePeak ?? '-'} dBTP max true peak`);
+  }
+  if (cues.length) {
+    lines.push(`  cues: ${cues.map((c) => `${c.label} @ ${(c.frame / info.sampleRate).toFixed(3)} s`).join(', ')}`);
   }
   lines.push(`  chunks: ${s.chunks.join(' ')}`);
   for (const w of s.warnings) lines.push(`  warning: ${w}`);

@@ -2,6 +2,7 @@
 // Text commands and command objects both land here; the TUI, `dubstage run` and tests share it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { readCuePoints } from '../io/wav-cues.js';
 import { probeWav } from '../io/wav-reader.js';
 import { clockOf, helpText, parseCommand, type Action } from './command-line.js';
 import { applyCommand, CommandError, describeCommand, type Command } from './commands.js';
@@ -191,9 +192,22 @@ export class SessionEditor {
       }
       case 'import': {
         const cmd = this.importCommand(action.file, action.track, action.at, action.channels, action.name);
-        this.dispatch(cmd);
+        // The clip and its cue markers are one undo step.
+        const gesture = `import:${this.history.revision}`;
+        this.endGesture();
+        this.dispatch(cmd, { gesture });
         const clip = this.doc.clips[this.doc.clips.length - 1];
-        return { message: `imported ${action.file} as ${clip.id} at ${clockOf(this.doc).positionToTimecode(clip.position)}` };
+        let added = 0;
+        if (action.cues && cmd.type === 'clip.add') {
+          for (const cue of readCuePoints(probeWav(this.media.resolve(clip.media)))) {
+            if (cue.frame < clip.sourceStart || cue.frame >= clip.sourceStart + clip.length) continue;
+            this.dispatch({ type: 'marker.add', position: clip.position + cue.frame - clip.sourceStart, name: cue.label, note: clip.name }, { gesture });
+            added++;
+          }
+        }
+        this.endGesture();
+        const markers = action.cues ? ` with ${added} cue marker${added === 1 ? '' : 's'}` : '';
+        return { message: `imported ${action.file} as ${clip.id} at ${clockOf(this.doc).positionToTimecode(clip.position)}${markers}` };
       }
       case 'undo':
         return { message: this.undo(action.count) };

@@ -3,7 +3,8 @@
 import { Box, Text, useInput } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { EngineView } from '../engine/engine-client.js';
-import type { LoopRange } from '../engine/engine.js';
+import type { EngineSnapshot, LoopRange, MeterReading } from '../engine/engine.js';
+import { PeakHold } from '../dsp/meter.js';
 import { clockOf } from '../session/command-line.js';
 import type { SessionEditor } from '../session/editor.js';
 import type { Session } from '../session/schema.js';
@@ -59,6 +60,27 @@ function useRefState<T>(initial: T): [T, (next: T | ((prev: T) => T)) => void, {
   return [value, set, ref];
 }
 
+/**
+ * Meter readings with each peak held for a moment and then falling, per track and per bus
+ * side ("D:L"). Display state, kept by the UI; the engine sends the latest readings only.
+ */
+function heldMeters(holds: Map<string, PeakHold>, snap: EngineSnapshot | null): Map<string, MeterReading> {
+  const out = new Map<string, MeterReading>();
+  if (!snap) return out;
+  const now = Date.now();
+  const hold = (key: string, m: MeterReading): MeterReading => {
+    let h = holds.get(key);
+    if (!h) holds.set(key, (h = new PeakHold()));
+    return { rms: m.rms, peak: h.update(m.peak, now, 1000 / 15) };
+  };
+  for (const t of snap.tracks) out.set(t.id, hold(t.id, t.meter));
+  for (const b of snap.buses) {
+    out.set(`${b.id}:L`, hold(`${b.id}:L`, b.left));
+    out.set(`${b.id}:R`, hold(`${b.id}:R`, b.right));
+  }
+  return out;
+}
+
 function useEditorDoc(editor: SessionEditor) {
   const subscribe = useMemo(() => (fn: () => void) => editor.subscribe(fn), [editor]);
   return useSyncExternalStore(subscribe, () => editor.doc);
@@ -76,6 +98,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   const [loopOut, setLoopOut] = useState<number | null>(null);
   const [loopOn, setLoopOn] = useState(false);
   const lastCommand = useRef<string>('');
+  const holds = useRef(new Map<string, PeakHold>());
   const gestureTimer = useRef<NodeJS.Timeout | null>(null);
   const clock = useMemo(() => clockOf(doc), [doc.frameRate, doc.sampleRate, doc.start]);
   const baseDir = editor.media.baseDir;
@@ -326,7 +349,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   const trackRows = Math.max(1, height - (1 + 1 + 1 + doc.buses.length + 1 + cueRows + 1 + 1));
   const firstTrack = Math.max(0, Math.min(selected - Math.floor(trackRows / 2), doc.tracks.length - trackRows));
   const offline = new Set((snap?.offline ?? []).map((o) => o.clip));
-  const meters = new Map((snap?.tracks ?? []).map((t) => [t.id, t.meter]));
+  const meters = heldMeters(holds.current, snap);
   const loopText = loop ? `${clock.positionToTimecode(loop.start).slice(3)}-${clock.positionToTimecode(loop.end).slice(3)}` : loopIn !== null || loopOut !== null ? 'set' : 'off';
 
   if (mode.kind === 'text') {
@@ -352,7 +375,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
     <Box flexDirection="column" height={height} width={width}>
       <Header
         name={doc.name} timecode={clock.positionToTimecode(position)} transport={snap?.transport ?? 'stopped'}
-        loop={loopText} sink={ev.sink} underruns={(snap?.underruns ?? 0) + (snap?.late ?? 0)} dirty={editor.dirty} width={width}
+        loop={loopText} sink={ev.sink} underruns={snap?.underruns ?? 0} late={snap?.late ?? 0} dirty={editor.dirty} width={width}
       />
       <Text color="gray">{fit(`${fit(' track', nameWidth)}kind st gain  pan MS ${fit('level', meterWidth)}│ timeline (${fit(clock.positionToTimecode(view.start), 11)})`, width)}</Text>
       <TrackRows
@@ -361,7 +384,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
         nameWidth={nameWidth} meterWidth={meterWidth}
       />
       <MarkerRow markers={doc.markers} view={view} indent={fixedLeft} playheadCol={playheadCol} />
-      <BusRows snap={snap} doc={doc} meterWidth={Math.max(6, Math.floor((width - 34) / 2))} labelWidth={11} />
+      <BusRows meters={meters} doc={doc} meterWidth={Math.max(6, Math.floor((width - 34) / 2))} labelWidth={11} />
       <CuePanel markers={doc.markers} clock={clock} selected={cue} focused={panel === 'cues'} rows={cueRows} width={width} />
       <Box flexGrow={1} />
       {mode.kind === 'command' ? (

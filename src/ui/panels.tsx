@@ -2,7 +2,7 @@
 import chalk from 'chalk';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { EngineSnapshot, MeterReading } from '../engine/engine.js';
+import type { MeterReading } from '../engine/engine.js';
 import type { SinkInfo } from '../engine/sink.js';
 import type { Clip, Marker, Session, Track } from '../session/schema.js';
 import type { TimelineClock } from '../session/timecode.js';
@@ -19,7 +19,10 @@ export interface HeaderProps {
   transport: string;
   loop: string;
   sink: SinkInfo | null;
+  /** clip reads that came back empty (disk too slow) */
   underruns: number;
+  /** blocks the output wanted too late (the engine process was starved) */
+  late: number;
   dirty: boolean;
   width: number;
 }
@@ -27,16 +30,19 @@ export interface HeaderProps {
 export function Header(p: HeaderProps) {
   const out = p.sink ? (p.sink.kind === 'null' ? 'NO DEVICE (null sink)' : p.sink.name) : 'starting engine…';
   const state = p.transport === 'rolling' ? '▶ PLAY' : p.transport === 'locating' ? '… LOCATE' : '■ STOP';
+  const xruns = p.underruns + p.late;
+  const xrun = ` xrun ${xruns}${p.underruns ? ` disk ${p.underruns}` : ''}${p.late ? ` late ${p.late}` : ''}`;
+  const nameWidth = Math.max(8, p.width - 11 - 2 - 9 - 10 - 22 - xrun.length);
   return (
     <Box width={p.width}>
-      <Text bold>{fit(`${p.name}${p.dirty ? ' [+]' : ''}`, Math.max(8, p.width - 62))}</Text>
+      <Text bold>{fit(`${p.name}${p.dirty ? ' [+]' : ''}`, nameWidth)}</Text>
       <Text> </Text>
       <Text bold color="cyan">{p.timecode}</Text>
       <Text> </Text>
       <Text color={p.transport === 'rolling' ? 'green' : 'white'}>{fit(state, 9)}</Text>
       <Text color={p.loop === 'off' ? 'gray' : 'magenta'}>{fit(`loop ${p.loop}`, 10)}</Text>
       <Text color={p.sink?.kind === 'null' ? 'yellow' : 'gray'}>{fit(` out: ${out}`, 22)}</Text>
-      <Text color={p.underruns ? 'red' : 'gray'}>{fit(` xrun ${p.underruns}`, 9)}</Text>
+      <Text color={xruns ? 'red' : 'gray'}>{xrun}</Text>
     </Box>
   );
 }
@@ -76,7 +82,7 @@ interface TrackRowProps {
 /** One track as a single line of text: re-rendered only when one of its props changes. */
 const TrackRow = memo(function TrackRow(p: TrackRowProps) {
   const t = p.track;
-  const name = fit(`${p.selected ? '›' : ' '}${t.name}`, p.nameWidth);
+  const name = `${fit(`${p.selected ? '›' : ' '}${t.name}`, p.nameWidth - 1)} `;
   const line =
     (p.selected && p.focused ? chalk.cyan.inverse(name) : p.selected ? chalk.cyan(name) : name) +
     chalk.gray(fit(t.kind.slice(0, 4), 5)) +
@@ -119,13 +125,12 @@ export function MarkerRow(p: { markers: Marker[]; view: TimelineView; indent: nu
   return <Text wrap="truncate">{chalk.gray(fit('markers', p.indent)) + chalk.gray('│') + timelineString(markerStrip(p.markers, p.view), p.playheadCol)}</Text>;
 }
 
-export function BusRows(p: { snap: EngineSnapshot | null; doc: Session; meterWidth: number; labelWidth: number }) {
+export function BusRows(p: { meters: Map<string, MeterReading>; doc: Session; meterWidth: number; labelWidth: number }) {
   return (
     <Box flexDirection="column">
       {p.doc.buses.map((b) => {
-        const m = p.snap?.buses.find((x) => x.id === b.id);
-        const l = m?.left ?? SILENT;
-        const r = m?.right ?? SILENT;
+        const l = p.meters.get(`${b.id}:L`) ?? SILENT;
+        const r = p.meters.get(`${b.id}:R`) ?? SILENT;
         const label = fit(` ${b.name}`, p.labelWidth);
         const line =
           (b.id === 'master' ? chalk.bold(label) : label) +

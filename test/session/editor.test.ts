@@ -159,3 +159,20 @@ describe('the command language', () => {
     expect(off[0].reason).toMatch(/boom\.wav: file not found/);
   });
 });
+
+describe('cue points', () => {
+  it('import … cues brings a file’s cue points in as markers, in one undo step', () => {
+    const dir = tmpDir();
+    const file = path.join(dir, 'rx.wav');
+    fs.copyFileSync(path.join(import.meta.dirname, '..', 'fixtures', 'izotoperx_cues_test.wav'), file);
+    const ed = SessionEditor.create(path.join(dir, 's.dub'));
+    ed.execute('track add FX sfx');
+    const r = ed.execute(`import ${file} FX at 01:00:01:00 cues`);
+    expect(r.message).toMatch(/with \d+ cue markers?/);
+    expect(ed.doc.markers.length).toBeGreaterThan(0);
+    expect(ed.doc.markers[0]).toMatchObject({ name: 'Marker 1', position: 48000 + 1000, note: 'rx' });
+    ed.execute('undo');
+    expect(ed.doc.markers).toHaveLength(0);
+    expect(ed.doc.clips).toHaveLength(0);
+  });
+});
