@@ -58,6 +58,26 @@ function designInterpolator(): { h: Float64Array[]; l1: number } {
 
 const FILTER = designInterpolator();
 
+/** Taps per phase: how many input samples one interpolated value depends on. */
+export const TRUE_PEAK_TAPS = TAPS;
+
+/**
+ * Largest |interpolated value| among the 4 phases for the window hist[pos..pos+TAPS) (the
+ * history array is stored twice over, as TruePeak keeps it). Render-side: no allocation.
+ */
+export function oversampledMax(hist: Float64Array, pos: number): number {
+  const h = FILTER.h;
+  let peak = 0;
+  for (let p = 0; p < PHASES; p++) {
+    const c = h[p];
+    let y = 0;
+    for (let k = 0; k < TAPS; k++) y += c[k] * hist[pos + k];
+    const ay = y < 0 ? -y : y;
+    if (ay > peak) peak = ay;
+  }
+  return peak;
+}
+
 /**
  * Streaming true-peak detector for one channel. Keeps the last TAPS input samples; the
  * interpolated stream lags the input by half the filter, which does not matter for a maximum.

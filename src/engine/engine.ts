@@ -7,6 +7,7 @@ import type { Session } from '../session/schema.js';
 import { Butler } from './butler.js';
 import { createBlockOutput, renderBlock, type BlockOutput } from './graph.js';
 import { compilePlan, inheritGains, type RenderPlan } from './plan.js';
+import { newStripCache } from './strip.js';
 
 /** stopped → rolling → stopping (one declick block) → stopped; locating waits for the butler. */
 export type TransportState = 'stopped' | 'rolling' | 'stopping' | 'locating';
@@ -52,6 +53,8 @@ export class Engine {
   private plan: RenderPlan | null = null;
   private nextPlan: RenderPlan | null = null;
   private media: MediaPool | null = null;
+  /** track, bus and master strips, kept across plans so their filter state carries over */
+  private readonly strips = newStripCache();
   private readonly butler: Butler;
   private readonly out: BlockOutput;
   private state: TransportState = 'stopped';
@@ -89,7 +92,7 @@ export class Engine {
       throw new Error(`the session is ${doc.sampleRate} Hz but the engine runs at ${this.opts.sampleRate} Hz`);
     }
     if (!this.media || this.media.baseDir !== baseDir) this.media = new MediaPool(baseDir);
-    const plan = compilePlan(doc, this.media, { blockSize: this.opts.blockSize });
+    const plan = compilePlan(doc, this.media, { blockSize: this.opts.blockSize, strips: this.strips });
     this.butler.prepare(plan);
     this.nextPlan = plan;
     if (!this.plan) this.swap();
@@ -236,7 +239,7 @@ export class Engine {
     const rolling = this.state === 'rolling' || this.state === 'stopping';
     return {
       transport: this.state,
-      position: Math.max(0, rolling ? this.position - this.latencyFrames : this.position),
+      position: Math.max(0, rolling ? this.position - this.latencyFrames - (plan?.master.strip?.latency ?? 0) : this.position),
       rolling,
       loop: this.loop,
       underruns: this.underruns,

@@ -21,11 +21,15 @@ export interface BlockOutput {
   master: [Float32Array, Float32Array];
   /** reference tracks (not routed to any stem): heard while monitoring, never delivered */
   reference: [Float32Array, Float32Array];
+  /** master L/R and the six stem sides, for the master's linked dynamics */
+  all: Float32Array[];
 }
 
 export function createBlockOutput(blockSize: number): BlockOutput {
   const pair = (): [Float32Array, Float32Array] => [new Float32Array(blockSize), new Float32Array(blockSize)];
-  return { stems: [pair(), pair(), pair()], master: pair(), reference: pair() };
+  const stems = [pair(), pair(), pair()];
+  const master = pair();
+  return { stems, master, reference: pair(), all: [master[0], master[1], ...stems.flat()] };
 }
 
 /**
@@ -85,9 +89,11 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
     if (cur[0] === 0 && cur[1] === 0 && cur[2] === 0 && cur[3] === 0 && tgt[0] === 0 && tgt[1] === 0 && tgt[2] === 0 && tgt[3] === 0) {
       continue; // silent and staying silent
     }
-    // Steady gains (no parameter change this block): clips mix straight into the bus. While a
-    // gain ramps, clips collect in the track's buffers and the ramp is applied once.
-    const steady = cur[0] === tgt[0] && cur[1] === tgt[1] && cur[2] === tgt[2] && cur[3] === tgt[3];
+    // Steady gains (no parameter change this block) and no processing: clips mix straight into
+    // the bus. Otherwise clips collect in the track's buffers, the strip runs on them, and the
+    // gains (ramped if they changed) are applied once.
+    const strip = t.strip;
+    const steady = strip === null && cur[0] === tgt[0] && cur[1] === tgt[1] && cur[2] === tgt[2] && cur[3] === tgt[3];
     const dstL = t.stem >= 0 ? stems[t.stem].left : ref[0];
     const dstR = t.stem >= 0 ? stems[t.stem].right : ref[1];
     let hasMono = false;
@@ -143,6 +149,7 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
         }
       }
     }
+    if (strip !== null) strip.process(hasMono, hasStereo, frames);
     if (hasMono) {
       addRamped(dstL, t.mono, cur[0], tgt[0], 0, frames);
       addRamped(dstR, t.mono, cur[1], tgt[1], 0, frames);
@@ -161,10 +168,9 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
   const m = plan.master;
   const ml = out.master[0];
   const mr = out.master[1];
-  clear(ml, 0, frames);
-  clear(mr, 0, frames);
   for (let s = 0; s < stems.length; s++) {
     const bus = stems[s];
+    if (bus.strip !== null) bus.strip.process(frames);
     const ol = out.stems[s][0];
     const or = out.stems[s][1];
     clear(ol, 0, frames);
@@ -173,12 +179,22 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
     const g1 = bus.target * m.target;
     addRamped(ol, bus.left, g0, g1, 0, frames);
     addRamped(or, bus.right, g0, g1, 0, frames);
+    bus.current = bus.target;
+  }
+  const ms = m.strip;
+  if (ms !== null) ms.processStems(out.stems, frames);
+  clear(ml, 0, frames);
+  clear(mr, 0, frames);
+  for (let s = 0; s < stems.length; s++) {
+    const ol = out.stems[s][0];
+    const or = out.stems[s][1];
     for (let i = 0; i < frames; i++) {
       ml[i] += ol[i];
       mr[i] += or[i];
     }
-    bus.current = bus.target;
   }
+  // The master's dynamics see the summed master and scale the stems alike: the sum still holds.
+  if (ms !== null) ms.processLinked(out.master, out.all, frames);
   m.current = m.target;
   return underruns;
 }

@@ -97,9 +97,13 @@ export async function renderSession(doc: Session, media: MediaPool, opts: Render
     const meters = opts.loudness ? DELIVERABLES.map(() => new LoudnessMeter(doc.sampleRate, 2, { maxBlock: blockSize })) : null;
     const me: [Float32Array, Float32Array] = [new Float32Array(blockSize), new Float32Array(blockSize)];
     const total = to - from;
+    // The master limiter's look-ahead delays the mix: render that much further and drop that
+    // much from the start, so the files line up with the timeline to the sample.
+    const latency = plan.master.strip?.latency ?? 0;
+    let skip = latency;
     let lastReport = 0;
-    for (let pos = from; pos < to; pos += blockSize) {
-      const n = Math.min(blockSize, to - pos);
+    for (let pos = from; pos < to + latency; pos += blockSize) {
+      const n = Math.min(blockSize, to + latency - pos);
       // Full write buffers go to the disk on libuv's threads while this thread renders on.
       for (const w of writers) await w.reserve(n);
       renderBlock(plan, feed, pos, n, out);
@@ -110,17 +114,20 @@ export async function renderSession(doc: Session, media: MediaPool, opts: Render
         meL[i] = mL[i] + eL[i];
         meR[i] = mR[i] + eR[i];
       }
-      writers[0].write(out.master, n);
-      writers[1].write(out.stems[0], n);
-      writers[2].write(out.stems[1], n);
-      writers[3].write(out.stems[2], n);
-      writers[4].write(me, n);
+      const at = Math.min(skip, n);
+      skip -= at;
+      if (at === n) continue;
+      writers[0].write(out.master, n - at, at);
+      writers[1].write(out.stems[0], n - at, at);
+      writers[2].write(out.stems[1], n - at, at);
+      writers[3].write(out.stems[2], n - at, at);
+      writers[4].write(me, n - at, at);
       if (meters) {
-        meters[0].process(out.master, 0, n);
-        meters[1].process(out.stems[0], 0, n);
-        meters[2].process(out.stems[1], 0, n);
-        meters[3].process(out.stems[2], 0, n);
-        meters[4].process(me, 0, n);
+        meters[0].process(out.master, at, n);
+        meters[1].process(out.stems[0], at, n);
+        meters[2].process(out.stems[1], at, n);
+        meters[3].process(out.stems[2], at, n);
+        meters[4].process(me, at, n);
       }
       if (opts.onProgress && pos - lastReport >= doc.sampleRate * 10) {
         lastReport = pos;

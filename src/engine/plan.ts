@@ -7,6 +7,8 @@ import type { Session } from '../session/schema.js';
 import { FADE_CURVE_IDS } from '../dsp/fade.js';
 import { panBalance, panMono } from '../dsp/pan.js';
 import { dbToGain } from '../dsp/units.js';
+import { BusStrip, MasterStrip, newStripCache, TrackStrip, type StripCache } from './strip.js';
+import type { Bus, Track } from '../session/schema.js';
 
 export const STEM_INDEX = { D: 0, M: 1, E: 2, none: -1 } as const;
 export const STEM_COUNT = 3;
@@ -48,6 +50,8 @@ export interface PlanTrack {
   mono: Float32Array;
   left: Float32Array;
   right: Float32Array;
+  /** EQ and dynamics, or null when the track has none */
+  strip: TrackStrip | null;
 }
 
 export interface PlanBus {
@@ -55,6 +59,7 @@ export interface PlanBus {
   current: number;
   left: Float32Array;
   right: Float32Array;
+  strip: BusStrip | null;
 }
 
 export interface RenderPlan {
@@ -68,7 +73,7 @@ export interface RenderPlan {
   tracks: PlanTrack[];
   /** D, M, E stem buses (before the master fader) */
   stems: PlanBus[];
-  master: { target: number; current: number };
+  master: { target: number; current: number; strip: MasterStrip | null };
   /** clip scratch: up to two channels of source audio */
   scratch: [Float32Array, Float32Array];
   /** clips left out of the plan and why */
@@ -77,11 +82,17 @@ export interface RenderPlan {
 
 export interface PlanOptions {
   blockSize: number;
+  /** strips to reuse from the plan before (real-time playback keeps their state) */
+  strips?: StripCache;
 }
+
+const trackHasStrip = (t: Track) => Boolean(t.eq?.some((b) => b.on) || t.gate?.on || t.comp?.on || t.deess?.on);
+const busHasStrip = (b: Bus) => Boolean(b.eq?.some((x) => x.on) || b.comp?.on || b.limit?.on);
 
 /** Compiles a session into a render plan. Control side: allocates freely. */
 export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): RenderPlan {
   const n = opts.blockSize;
+  const strips = opts.strips ?? newStripCache();
   const mediaIndex = new Map<string, number>();
   const mediaList: string[] = [];
   const mediaInfo: WavInfo[] = [];
@@ -126,10 +137,19 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
     panMono(t.pan, mono);
     panBalance(t.pan, bal);
     const target = Float64Array.of(g * mono[0], g * mono[1], g * bal[0], g * bal[1]);
-    return {
-      id: t.id, stem: STEM_INDEX[t.stem], clips, target, fader: g, current: Float64Array.from(target),
-      mono: new Float32Array(n), left: new Float32Array(n), right: new Float32Array(n),
-    };
+    const bufs = { mono: new Float32Array(n), left: new Float32Array(n), right: new Float32Array(n) };
+    let strip: TrackStrip | null = null;
+    if (trackHasStrip(t)) {
+      strip = strips.tracks.get(t.id) ?? null;
+      if (strip) {
+        strip.configure(t);
+        strip.rebind(bufs.mono, bufs.left, bufs.right);
+      } else {
+        strip = new TrackStrip(doc.sampleRate, n, t, bufs.mono, bufs.left, bufs.right);
+        strips.tracks.set(t.id, strip);
+      }
+    } else strips.tracks.delete(t.id);
+    return { id: t.id, stem: STEM_INDEX[t.stem], clips, target, fader: g, current: Float64Array.from(target), ...bufs, strip };
   });
   const busGain = (id: string) => {
     const b = doc.buses.find((x) => x.id === id)!;
@@ -137,12 +157,31 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
   };
   const stems: PlanBus[] = (['D', 'M', 'E'] as const).map((id) => {
     const g = busGain(id);
-    return { target: g, current: g, left: new Float32Array(n), right: new Float32Array(n) };
+    const bus = doc.buses.find((x) => x.id === id)!;
+    const left = new Float32Array(n);
+    const right = new Float32Array(n);
+    let strip: BusStrip | null = null;
+    if (busHasStrip(bus)) {
+      strip = strips.buses.get(id) ?? null;
+      if (strip) {
+        strip.configure(bus);
+        strip.rebind(left, right);
+      } else {
+        strip = new BusStrip(doc.sampleRate, n, bus, left, right);
+        strips.buses.set(id, strip);
+      }
+    } else strips.buses.delete(id);
+    return { target: g, current: g, left, right, strip };
   });
   const mg = busGain('master');
+  const masterBus = doc.buses.find((x) => x.id === 'master')!;
+  if (busHasStrip(masterBus)) {
+    if (strips.master) strips.master.configure(masterBus);
+    else strips.master = new MasterStrip(doc.sampleRate, n, masterBus);
+  } else strips.master = null;
   return {
     sampleRate: doc.sampleRate, mediaInfo, blockSize: n, length, media: mediaList, tracks, stems,
-    master: { target: mg, current: mg },
+    master: { target: mg, current: mg, strip: strips.master },
     scratch: [new Float32Array(n), new Float32Array(n)], offline,
   };
 }

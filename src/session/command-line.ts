@@ -1,7 +1,8 @@
 // The text command language: the one surface for edits (the TUI's `:` line, `dubstage run -c`,
 // scripts, tests). Parsing resolves names to ids and times to samples against the document;
 // it never changes anything. The verb table is data so `help` can list it.
-import type { Command } from './commands.js';
+import type { Command, StripTarget } from './commands.js';
+import { STRIP_VERBS } from './strip-verbs.js';
 import { BUS_IDS, FADE_CURVES, STEMS, TRACK_KINDS, type BusId, type FadeCurve, type Session, type Stem, type TrackKind } from './schema.js';
 import { parseDuration, parseTime, resolveTime, type TimeSpec } from './time-spec.js';
 import { parseFrameRate, parseTimecode, TimelineClock } from './timecode.js';
@@ -363,6 +364,23 @@ export const VERBS: Record<string, Verb> = {
 };
 
 const ALIASES: Record<string, string> = { u: 'undo', save: 'w', write: 'w', quit: 'q', '?': 'help' };
+
+/** A track by name / id / number, else a bus (D, M, E, master): what eq / comp / limit act on. */
+function stripTarget(ctx: Ctx, ref: string): StripTarget {
+  const t = ctx.doc.tracks.find((x) => x.id === ref || x.name.toLowerCase() === ref.toLowerCase());
+  if (t) return { kind: 'track', id: t.id };
+  const b = BUS_ALIASES[ref.toLowerCase()];
+  if (b) return { kind: 'bus', id: b };
+  return { kind: 'track', id: findTrack(ctx, ref) };
+}
+
+for (const [name, v] of Object.entries(STRIP_VERBS)) {
+  VERBS[name] = {
+    usage: v.usage,
+    summary: v.summary,
+    run: (ctx, args) => v.run({ doc: ctx.doc, fail: (msg) => fail(ctx, msg), target: (ref) => stripTarget(ctx, ref) }, args),
+  };
+}
 
 export function parseCommand(line: string, doc: Session): Action {
   const words = tokenize(line.trim().replace(/^:/, ''));

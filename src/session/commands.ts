@@ -30,7 +30,14 @@ export type Command =
   | { type: 'clip.fade'; clip: string; which: 'in' | 'out'; length: number; curve?: FadeCurve }
   | { type: 'marker.add'; position: number; name: string; note: string }
   | { type: 'marker.edit'; marker: string; name?: string; note?: string; position?: number }
-  | { type: 'marker.remove'; marker: string };
+  | { type: 'marker.remove'; marker: string }
+  | { type: 'strip.set'; target: StripTarget; field: StripField; value: unknown };
+
+export type StripField = 'eq' | 'gate' | 'comp' | 'deess' | 'limit';
+export interface StripTarget {
+  kind: 'track' | 'bus';
+  id: string;
+}
 
 export class CommandError extends Error {
   constructor(message: string) {
@@ -255,6 +262,13 @@ export function applyCommand(doc: Draft<Session>, cmd: Command, ctx: EditContext
       doc.markers = doc.markers.filter((m) => m.id !== cmd.marker);
       return;
     }
+    case 'strip.set': {
+      // The value is checked by the schema when the edit is validated as a whole.
+      const owner = (cmd.target.kind === 'track' ? track(doc, cmd.target.id) : bus(doc, cmd.target.id as BusId)) as Record<string, unknown>;
+      if (cmd.value === undefined) delete owner[cmd.field];
+      else owner[cmd.field] = cmd.value;
+      return;
+    }
   }
 }
 
@@ -283,5 +297,6 @@ export function describeCommand(cmd: Command, doc: Session): string {
     case 'marker.add': return `add marker ${cmd.name}`;
     case 'marker.edit': return `edit marker ${cmd.marker}`;
     case 'marker.remove': return `remove marker ${cmd.marker}`;
+    case 'strip.set': return `${cmd.field} ${cmd.target.kind === 'track' ? name(cmd.target.id) : cmd.target.id}`;
   }
 }

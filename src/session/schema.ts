@@ -4,7 +4,8 @@ import { z } from 'zod';
 import { FRAME_RATES, frameRate, parseTimecode } from './timecode.js';
 
 export const SESSION_FORMAT = 'dubstage-session';
-export const SESSION_VERSION = 1;
+/** 2 added the channel strip (EQ, dynamics, limiter); version 1 documents load unchanged. */
+export const SESSION_VERSION = 2;
 
 export const TRACK_KINDS = ['dialogue', 'adr', 'pfx', 'sfx', 'foley', 'ambience', 'music', 'reference'] as const;
 export const STEMS = ['D', 'M', 'E', 'none'] as const;
@@ -25,6 +26,51 @@ export const FadeSchema = z.object({
   curve: z.enum(FADE_CURVES),
 });
 
+export const EQ_BAND_TYPES = ['hpf', 'lpf', 'lowshelf', 'highshelf', 'peak', 'notch'] as const;
+
+export const EqBandSchema = z.object({
+  type: z.enum(EQ_BAND_TYPES),
+  freq: z.number().min(10).max(24000),
+  gainDb: z.number().min(-30).max(30),
+  q: z.number().min(0.1).max(50),
+  slope: z.union([z.literal(12), z.literal(24)]),
+  on: z.boolean(),
+});
+
+export const CompSchema = z.object({
+  threshold: z.number().min(-80).max(0),
+  ratio: z.number().min(1).max(100),
+  knee: z.number().min(0).max(24),
+  attack: z.number().min(0).max(500),
+  release: z.number().min(1).max(5000),
+  makeup: z.number().min(-24).max(24),
+  sidechainHpf: z.number().min(0).max(2000),
+  on: z.boolean(),
+});
+
+export const DeessSchema = z.object({
+  freq: z.number().min(1000).max(16000),
+  threshold: z.number().min(-80).max(0),
+  ratio: z.number().min(1).max(20),
+  on: z.boolean(),
+});
+
+export const GateSchema = z.object({
+  threshold: z.number().min(-100).max(0),
+  ratio: z.number().min(1).max(100),
+  range: z.number().min(0).max(100),
+  attack: z.number().min(0).max(500),
+  hold: z.number().min(0).max(2000),
+  release: z.number().min(1).max(5000),
+  on: z.boolean(),
+});
+
+export const LimitSchema = z.object({
+  ceiling: z.number().min(-20).max(0),
+  release: z.number().min(1).max(2000),
+  on: z.boolean(),
+});
+
 export const TrackSchema = z.object({
   id,
   name: z.string().min(1).max(64),
@@ -34,6 +80,10 @@ export const TrackSchema = z.object({
   pan: z.number().min(-1).max(1),
   mute: z.boolean(),
   solo: z.boolean(),
+  eq: z.array(EqBandSchema).max(8).optional(),
+  gate: GateSchema.optional(),
+  comp: CompSchema.optional(),
+  deess: DeessSchema.optional(),
 });
 
 export const ClipSchema = z.object({
@@ -55,6 +105,9 @@ export const BusSchema = z.object({
   name: z.string().min(1).max(64),
   gainDb,
   mute: z.boolean(),
+  eq: z.array(EqBandSchema).max(8).optional(),
+  comp: CompSchema.optional(),
+  limit: LimitSchema.optional(),
 });
 
 export const MarkerSchema = z.object({
@@ -66,7 +119,7 @@ export const MarkerSchema = z.object({
 
 const SessionObject = z.object({
   format: z.literal(SESSION_FORMAT),
-  version: z.literal(SESSION_VERSION),
+  version: z.union([z.literal(1), z.literal(SESSION_VERSION)]).transform(() => SESSION_VERSION),
   name: z.string().min(1).max(128),
   sampleRate: z.number().int().min(8000).max(384000),
   frameRate: z.enum(FRAME_RATES),
@@ -101,6 +154,9 @@ export const SessionSchema = SessionObject.superRefine((doc, ctx) => {
       ctx.addIssue({ code: 'custom', path: ['clips', i, 'fadeIn', 'length'], message: 'fade in + fade out are longer than the clip' });
     }
   });
+  doc.buses.forEach((b, i) => {
+    if (b.limit && b.id !== 'master') ctx.addIssue({ code: 'custom', path: ['buses', i, 'limit'], message: 'only the master has a limiter' });
+  });
   for (const b of BUS_IDS) {
     if (doc.buses.filter((x) => x.id === b).length !== 1) {
       ctx.addIssue({ code: 'custom', path: ['buses'], message: `bus "${b}" must appear exactly once` });
@@ -114,6 +170,11 @@ export type Clip = z.infer<typeof ClipSchema>;
 export type Bus = z.infer<typeof BusSchema>;
 export type Marker = z.infer<typeof MarkerSchema>;
 export type Session = z.infer<typeof SessionObject>;
+export type EqBand = z.infer<typeof EqBandSchema>;
+export type Comp = z.infer<typeof CompSchema>;
+export type Deess = z.infer<typeof DeessSchema>;
+export type Gate = z.infer<typeof GateSchema>;
+export type Limit = z.infer<typeof LimitSchema>;
 
 /** Key order of each object in the saved JSON: the schema's declaration order. */
 export const KEY_ORDER = {
@@ -123,6 +184,16 @@ export const KEY_ORDER = {
   bus: Object.keys(BusSchema.shape),
   marker: Object.keys(MarkerSchema.shape),
   fade: Object.keys(FadeSchema.shape),
+  /** nested objects of tracks and buses, by the key they sit under */
+  nested: {
+    fadeIn: Object.keys(FadeSchema.shape),
+    fadeOut: Object.keys(FadeSchema.shape),
+    eq: Object.keys(EqBandSchema.shape),
+    comp: Object.keys(CompSchema.shape),
+    gate: Object.keys(GateSchema.shape),
+    deess: Object.keys(DeessSchema.shape),
+    limit: Object.keys(LimitSchema.shape),
+  } as Record<string, string[]>,
 };
 
 export const DEFAULT_STEM: Record<TrackKind, Stem> = {

@@ -9,14 +9,18 @@ function ordered(obj: Obj, keys: string[]): string {
   const parts: string[] = [];
   for (const k of keys) {
     if (obj[k] === undefined) continue;
-    const v = obj[k];
-    const value = isFade(k) ? ordered(v as Obj, KEY_ORDER.fade) : JSON.stringify(v);
-    parts.push(`${JSON.stringify(k)}: ${value}`);
+    parts.push(`${JSON.stringify(k)}: ${value(k, obj[k])}`);
   }
   return `{ ${parts.join(', ')} }`;
 }
 
-const isFade = (k: string) => k === 'fadeIn' || k === 'fadeOut';
+/** Nested objects (fades, EQ bands, dynamics) keep their schema's key order too. */
+function value(key: string, v: unknown): string {
+  const keys = KEY_ORDER.nested[key];
+  if (!keys || v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map((x) => ordered(x as Obj, keys)).join(', ')}]`;
+  return ordered(v as Obj, keys);
+}
 
 function list(items: Obj[], keys: string[]): string {
   if (items.length === 0) return '[]';
