@@ -36,6 +36,8 @@ function snap(i: number): EngineSnapshot {
     tracks: ed.doc.tracks.map((t, k) => ({ id: t.id, meter: { peak: lvl(k) + 6, rms: lvl(k) } })),
     buses: ['D', 'M', 'E', 'master'].map((id, k) => ({ id, left: { peak: lvl(k), rms: lvl(k) - 6 }, right: { peak: lvl(k + 1), rms: lvl(k + 1) - 6 } })),
     offline: [], readErrors: 0, lastError: '',
+    loudness: ['D', 'M', 'E', 'master'].map((id, k) => ({ id, momentary: lvl(k), shortTerm: lvl(k) - 1, integrated: -23, peak: lvl(k) + 10 })),
+    reduction: {}, masterReduction: 0,
   };
 }
 

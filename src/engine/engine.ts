@@ -1,6 +1,7 @@
 // The real-time engine: the transport state machine, plan swaps at block boundaries, the
 // butler's disk streaming, and meters. A sink calls `pull` for every block; everything a pull
 // touches is preallocated. Sessions arrive as documents and are compiled off the render path.
+import { energyToLufs, LoudnessMeter } from '../dsp/loudness.js';
 import { accumulateLevel, levelDb } from '../dsp/meter.js';
 import { MediaPool } from '../session/media.js';
 import type { Session } from '../session/schema.js';
@@ -23,6 +24,16 @@ export interface MeterReading {
   rms: number;
 }
 
+export interface LoudnessReading {
+  id: string;
+  momentary: number;
+  shortTerm: number;
+  /** since play started; null until a block passes the gates */
+  integrated: number | null;
+  /** dBTP for the master, sample peak (dBFS) for the stems */
+  peak: number;
+}
+
 export interface EngineSnapshot {
   transport: TransportState;
   /** what is being heard: the render position less the sink's latency */
@@ -36,6 +47,11 @@ export interface EngineSnapshot {
   /** D, M, E, master: left and right */
   buses: { id: string; left: MeterReading; right: MeterReading }[];
   offline: { clip: string; reason: string }[];
+  /** BS.1770 meters on D, M, E and the master (true peak on the master) */
+  loudness: LoudnessReading[];
+  /** gain reduction (dB) of each track's dynamics, by track id; 0 without dynamics */
+  reduction: Record<string, number>;
+  masterReduction: number;
   readErrors: number;
   lastError: string;
 }
@@ -73,10 +89,18 @@ export class Engine {
   /** a render exception marks the plan invalid: silence until the next good plan */
   private failed: string | null = null;
 
+  /** live loudness: D, M, E without true peak (cheap), the master with it */
+  private loud: LoudnessMeter[];
+
   constructor(private readonly opts: EngineOptions) {
+    this.loud = this.newLoudnessMeters();
     const ahead = opts.aheadFrames ?? opts.sampleRate * 3;
     this.butler = new Butler({ ahead, chunk: Math.max(opts.blockSize * 8, Math.round(opts.sampleRate / 4)) });
     this.out = createBlockOutput(opts.blockSize);
+  }
+
+  private newLoudnessMeters(): LoudnessMeter[] {
+    return ['D', 'M', 'E', 'master'].map((id) => new LoudnessMeter(this.opts.sampleRate, 2, { maxBlock: this.opts.blockSize, truePeak: id === 'master' }));
   }
 
   setLatency(frames: number): void {
@@ -123,6 +147,8 @@ export class Engine {
 
   play(): void {
     if (this.state === 'rolling') return;
+    // Integrated loudness and max true peak count from the moment play starts (control side).
+    this.loud = this.newLoudnessMeters();
     if (this.state === 'locating') {
       this.resumeAfterLocate = true;
       return;
@@ -207,6 +233,8 @@ export class Engine {
     }
     accumulateLevel(ml, 0, n, 1, this.busMeters, 6);
     accumulateLevel(mr, 0, n, 1, this.busMeters, 7);
+    for (let s = 0; s < 3; s++) this.loud[s].process(o.stems[s], 0, n);
+    this.loud[3].process(o.master, 0, n);
     this.meteredFrames += n;
     this.position += n;
     if (fade) {
@@ -247,6 +275,15 @@ export class Engine {
       tracks,
       buses,
       offline: plan?.offline ?? [],
+      loudness: this.loud.map((m, i) => ({
+        id: BUS_IDS[i],
+        momentary: energyToLufs(m.momentaryEnergy),
+        shortTerm: energyToLufs(m.shortTermEnergy),
+        integrated: m.integrated(),
+        peak: 20 * Math.log10(Math.max(1e-10, i === 3 ? m.truePeakLinear : m.samplePeakLinear)),
+      })),
+      reduction: Object.fromEntries((plan?.tracks ?? []).filter((t) => t.strip).map((t) => [t.id, t.strip!.reduction])),
+      masterReduction: plan?.master.strip?.reduction ?? 0,
       readErrors: this.butler.readErrors,
       lastError: this.failed ?? this.butler.lastError,
     };

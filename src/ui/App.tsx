@@ -11,7 +11,7 @@ import type { Session } from '../session/schema.js';
 import { parseTime } from '../session/time-spec.js';
 import { fit } from './format.js';
 import { matchKey, type UiCommand } from './keymap.js';
-import { BusRows, CuePanel, Header, HelpOverlay, MarkerRow, TrackRows } from './panels.js';
+import { BusRows, CuePanel, Header, HelpOverlay, InspectorPanel, MarkerRow, TrackRows } from './panels.js';
 import { columnOf, viewAround } from './timeline.js';
 
 /** What the UI needs from the engine (EngineClient provides it). */
@@ -97,6 +97,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   const [loopIn, setLoopIn] = useState<number | null>(null);
   const [loopOut, setLoopOut] = useState<number | null>(null);
   const [loopOn, setLoopOn] = useState(false);
+  const [inspector, setInspector] = useState(false);
   const lastCommand = useRef<string>('');
   const holds = useRef(new Map<string, PeakHold>());
   const gestureTimer = useRef<NodeJS.Timeout | null>(null);
@@ -266,6 +267,8 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
         return setMode({ kind: 'command', text: '', prefix: '' });
       case 'help':
         return setMode({ kind: 'help' });
+      case 'inspector':
+        return setInspector((v) => !v);
       case 'quit':
         return requestQuit();
     }
@@ -345,7 +348,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   const view = viewAround(position, timelineWidth, Math.round(doc.sampleRate / 4));
   const playheadCol = columnOf(view, position);
   const height = Math.max(10, rows - 1);
-  const cueRows = Math.max(1, Math.min(5, doc.markers.length || 1));
+  const cueRows = Math.max(2, Math.min(5, doc.markers.length || 1));
   const trackRows = Math.max(1, height - (1 + 1 + 1 + doc.buses.length + 1 + cueRows + 1 + 1));
   const firstTrack = Math.max(0, Math.min(selected - Math.floor(trackRows / 2), doc.tracks.length - trackRows));
   const offline = new Set((snap?.offline ?? []).map((o) => o.clip));
@@ -384,8 +387,15 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
         nameWidth={nameWidth} meterWidth={meterWidth}
       />
       <MarkerRow markers={doc.markers} view={view} indent={fixedLeft} playheadCol={playheadCol} />
-      <BusRows meters={meters} doc={doc} meterWidth={Math.max(6, Math.floor((width - 34) / 2))} labelWidth={11} />
-      <CuePanel markers={doc.markers} clock={clock} selected={cue} focused={panel === 'cues'} rows={cueRows} width={width} />
+      <BusRows
+        meters={meters} loudness={snap?.loudness ?? []} doc={doc} labelWidth={11} limiterGr={snap?.masterReduction ?? 0}
+        meterWidth={Math.max(4, Math.floor((width - 60) / 2))}
+      />
+      {inspector ? (
+        <InspectorPanel track={doc.tracks[Math.min(selected, doc.tracks.length - 1)]} reduction={snap?.reduction[doc.tracks[selected]?.id ?? ''] ?? 0} rows={cueRows} width={width} />
+      ) : (
+        <CuePanel markers={doc.markers} clock={clock} selected={cue} focused={panel === 'cues'} rows={cueRows} width={width} />
+      )}
       <Box flexGrow={1} />
       {mode.kind === 'command' ? (
         <Text>{fit(`${mode.prefix ? 'go to: ' : ':'}${mode.text}█`, width)}</Text>

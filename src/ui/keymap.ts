@@ -8,7 +8,7 @@ export type UiCommand =
   | 'playhead.start' | 'playhead.end' | 'marker.next' | 'marker.prev' | 'marker.add'
   | 'track.mute' | 'track.solo' | 'track.gainUp' | 'track.gainDown' | 'track.panLeft' | 'track.panRight'
   | 'loop.in' | 'loop.out' | 'loop.toggle' | 'goto'
-  | 'undo' | 'redo' | 'panel.next' | 'commandLine' | 'help' | 'quit' | 'cue.jump';
+  | 'undo' | 'redo' | 'panel.next' | 'commandLine' | 'help' | 'quit' | 'cue.jump' | 'inspector';
 
 export interface Binding {
   command: UiCommand;
@@ -44,6 +44,7 @@ export const KEYMAP: Binding[] = [
   { command: 'redo', keys: ['ctrl-r'], help: 'redo', group: 'Edit' },
   { command: 'commandLine', keys: [':'], help: 'command line (:w save, :q quit, :help)', group: 'Edit' },
   { command: 'panel.next', keys: ['tab'], help: 'switch between tracks and cues', group: 'View' },
+  { command: 'inspector', keys: ['i'], help: 'track inspector: EQ and dynamics', group: 'View' },
   { command: 'cue.jump', keys: ['enter'], help: 'jump to the selected cue', group: 'View' },
   { command: 'help', keys: ['?'], help: 'this help', group: 'View' },
   { command: 'quit', keys: ['q'], help: 'quit (asks about unsaved edits)', group: 'View' },

@@ -2,9 +2,9 @@
 import chalk from 'chalk';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
-import type { MeterReading } from '../engine/engine.js';
+import type { LoudnessReading, MeterReading } from '../engine/engine.js';
 import type { SinkInfo } from '../engine/sink.js';
-import type { Clip, Marker, Session, Track } from '../session/schema.js';
+import type { Clip, EqBand, Marker, Session, Track } from '../session/schema.js';
 import type { TimelineClock } from '../session/timecode.js';
 import { fit, formatDb, formatPan } from './format.js';
 import { KEYMAP } from './keymap.js';
@@ -125,22 +125,62 @@ export function MarkerRow(p: { markers: Marker[]; view: TimelineView; indent: nu
   return <Text wrap="truncate">{chalk.gray(fit('markers', p.indent)) + chalk.gray('│') + timelineString(markerStrip(p.markers, p.view), p.playheadCol)}</Text>;
 }
 
-export function BusRows(p: { meters: Map<string, MeterReading>; doc: Session; meterWidth: number; labelWidth: number }) {
+const lufs = (v: number | null) => (v === null || !Number.isFinite(v) || v < -99 ? '  -- ' : v.toFixed(1).padStart(5));
+
+export function BusRows(p: { meters: Map<string, MeterReading>; loudness: LoudnessReading[]; doc: Session; meterWidth: number; labelWidth: number; limiterGr: number }) {
   return (
     <Box flexDirection="column">
       {p.doc.buses.map((b) => {
         const l = p.meters.get(`${b.id}:L`) ?? SILENT;
         const r = p.meters.get(`${b.id}:R`) ?? SILENT;
+        const lo = p.loudness.find((x) => x.id === b.id);
         const label = fit(` ${b.name}`, p.labelWidth);
+        const peakLabel = b.id === 'master' ? 'TP' : 'pk';
+        const gr = b.id === 'master' && p.limiterGr > 0.05 ? chalk.magenta(` GR ${p.limiterGr.toFixed(1)}`) : '';
         const line =
           (b.id === 'master' ? chalk.bold(label) : label) +
           `${formatDb(b.gainDb)} ` +
           (b.mute ? chalk.yellow('M ') : '  ') +
           chalk.gray('L ') + meterString(l.rms, l.peak, p.meterWidth) +
           chalk.gray(' R ') + meterString(r.rms, r.peak, p.meterWidth) +
-          chalk.gray(` ${formatDb(Math.max(l.peak, r.peak)).trim()} pk`);
+          chalk.gray(` M${lufs(lo?.momentary ?? null)} S${lufs(lo?.shortTerm ?? null)} I${lufs(lo?.integrated ?? null)} ${peakLabel}${lufs(lo?.peak ?? null)}`) + gr;
         return <Text key={b.id} wrap="truncate">{line}</Text>;
       })}
+    </Box>
+  );
+}
+
+function describeEq(bands: EqBand[] | undefined): string {
+  if (!bands?.length) return 'flat';
+  return bands
+    .map((b) => {
+      const f = b.freq >= 1000 ? `${+(b.freq / 1000).toFixed(2)}k` : `${b.freq}`;
+      const off = b.on ? '' : ' (off)';
+      if (b.type === 'hpf' || b.type === 'lpf') return `${b.type} ${f}/${b.slope}${off}`;
+      if (b.type === 'notch') return `notch ${f} q${+b.q.toFixed(2)}${off}`;
+      return `${b.type} ${f} ${b.gainDb > 0 ? '+' : ''}${b.gainDb} q${+b.q.toFixed(2)}${off}`;
+    })
+    .join(' · ');
+}
+
+/** The selected track's strip, in the words of the commands that set it. */
+export function InspectorPanel(p: { track: Track | undefined; reduction: number; rows: number; width: number }) {
+  const t = p.track;
+  if (!t) return <Text color="gray">no track</Text>;
+  const dyn: string[] = [];
+  if (t.gate) dyn.push(`gate ${t.gate.threshold} range ${t.gate.range}${t.gate.on ? '' : ' (off)'}`);
+  if (t.comp) dyn.push(`comp ${t.comp.threshold} ${t.comp.ratio}:1 knee ${t.comp.knee} attack ${t.comp.attack} release ${t.comp.release}${t.comp.makeup ? ` makeup ${t.comp.makeup}` : ''}${t.comp.sidechainHpf ? ` sc ${t.comp.sidechainHpf}` : ''}`);
+  if (t.deess) dyn.push(`deess ${t.deess.freq} ${t.deess.threshold} ratio ${t.deess.ratio}`);
+  const lines = [
+    chalk.cyan(`Inspector: ${t.name}`) + chalk.gray(`  (${t.kind} → ${t.stem}; i closes; set with :eq :comp :gate :deess)`),
+    ` EQ   ${describeEq(t.eq)}`,
+    ` Dyn  ${dyn.length ? dyn.join(' · ') : 'none'}${p.reduction > 0.05 ? chalk.magenta(`  GR ${p.reduction.toFixed(1)} dB`) : ''}`,
+  ];
+  return (
+    <Box flexDirection="column">
+      {lines.map((l, i) => (
+        <Text key={i} wrap="truncate">{l}</Text>
+      ))}
     </Box>
   );
 }
