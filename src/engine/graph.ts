@@ -47,7 +47,9 @@ function shapeClip(buf: Float32Array, clip: PlanClip, blockStart: number, from: 
     const t = blockStart + i;
     let k = g;
     if (t < inEnd) k *= fadeGain(clip.fadeInCurve, (t - clip.position) / clip.fadeIn);
-    if (t >= outStart) k *= fadeGain(clip.fadeOutCurve, (clip.fadeEnd - 1 - t) / clip.fadeOut);
+    // (end - t) / length mirrors the fade-in's (t - start) / length, so a fade-out and a fade-in
+    // over the same samples are exact complements (a crossfade sums to 1, or to 1 in power).
+    if (t >= outStart) k *= fadeGain(clip.fadeOutCurve, (clip.fadeEnd - t) / clip.fadeOut);
     buf[i] *= k;
   }
   return 1;

@@ -183,7 +183,7 @@ interface Verb {
 }
 
 function clipVerb(ctx: Ctx, args: string[]): Action {
-  const sub = need(ctx, args, 0, 'what to do (move, trim, split, remove, gain, fade)');
+  const sub = need(ctx, args, 0, 'what to do (move, trim, split, remove, gain, fade, xfade)');
   const id = findClip(ctx, need(ctx, args, 1, 'clip'));
   const c = ctx.doc.clips.find((x) => x.id === id)!;
   ctx.verb = `clip ${sub}`;
@@ -212,8 +212,14 @@ function clipVerb(ctx: Ctx, args: string[]): Action {
       if (curve && !FADE_CURVES.includes(curve)) fail(ctx, `unknown curve "${curve}" (${FADE_CURVES.join(', ')})`);
       return edit({ type: 'clip.fade', clip: id, which, length: duration(ctx, need(ctx, args, 3, 'length')), curve });
     }
+    case 'xfade': {
+      const right = findClip(ctx, need(ctx, args, 2, 'the clip after the cut'));
+      const law = (args[4] ?? 'power').toLowerCase();
+      if (law !== 'power' && law !== 'gain') fail(ctx, `a crossfade keeps "power" (equal-power) or "gain" (linear), not "${law}"`);
+      return edit({ type: 'clip.xfade', left: id, right, length: duration(ctx, need(ctx, args, 3, 'length')), law });
+    }
     default:
-      fail(ctx, `unknown clip action "${sub}" (move, trim, split, remove, gain, fade)`);
+      fail(ctx, `unknown clip action "${sub}" (move, trim, split, remove, gain, fade, xfade)`);
   }
 }
 
@@ -354,7 +360,7 @@ export const VERBS: Record<string, Verb> = {
       return { kind: 'import', file, track, at, channels, name: opts.name, cues };
     },
   },
-  clip: { usage: 'clip move|trim|split|remove|gain|fade CLIP …', summary: 'clip edits: move C TIME, trim C start|end TIME, split C TIME, remove C, gain C DB, fade C in|out LEN [CURVE]', run: clipVerb },
+  clip: { usage: 'clip move|trim|split|remove|gain|fade CLIP …', summary: 'clip edits: move C TIME, trim C start|end TIME, split C TIME, remove C, gain C DB, fade C in|out LEN [CURVE], xfade C1 C2 LEN [power|gain]', run: clipVerb },
   marker: { usage: 'marker add TIME NAME [NOTE] | rename M NAME | note M TEXT | move M TIME | remove M', summary: 'markers and cues', run: markerVerb },
   undo: { usage: 'undo [N]', summary: 'undo the last N edits', run: (ctx, a) => ({ kind: 'undo', count: count(ctx, a[0]) }) },
   redo: { usage: 'redo [N]', summary: 'redo', run: (ctx, a) => ({ kind: 'redo', count: count(ctx, a[0]) }) },

@@ -28,6 +28,7 @@ export type Command =
   | { type: 'clip.remove'; clip: string }
   | { type: 'clip.gain'; clip: string; db: number; relative?: boolean }
   | { type: 'clip.fade'; clip: string; which: 'in' | 'out'; length: number; curve?: FadeCurve }
+  | { type: 'clip.xfade'; left: string; right: string; length: number; law: 'power' | 'gain' }
   | { type: 'marker.add'; position: number; name: string; note: string }
   | { type: 'marker.edit'; marker: string; name?: string; note?: string; position?: number }
   | { type: 'marker.remove'; marker: string }
@@ -239,6 +240,31 @@ export function applyCommand(doc: Draft<Session>, cmd: Command, ctx: EditContext
       if (cmd.curve) f.curve = cmd.curve;
       return;
     }
+    case 'clip.xfade': {
+      // A crossfade centred on the cut: the left clip runs on by half, the right clip starts
+      // half earlier (both from their media's handles), and their fades are complements.
+      const a = clip(doc, cmd.left);
+      const b = clip(doc, cmd.right);
+      if (a.track !== b.track) throw new CommandError(`clips ${a.id} and ${b.id} are on different tracks`);
+      if (a.position > b.position) throw new CommandError(`clip ${a.id} must come before ${b.id}`);
+      const cut = a.position + a.length;
+      if (cut !== b.position) throw new CommandError(`clips ${a.id} and ${b.id} do not meet (${a.id} ends at sample ${cut}, ${b.id} starts at ${b.position}); butt them first`);
+      if (cmd.length < 2) throw new CommandError('a crossfade needs at least 2 samples');
+      const before = Math.floor(cmd.length / 2);
+      const after = cmd.length - before;
+      if (b.sourceStart < before) throw new CommandError(`clip ${b.id} has only ${b.sourceStart} samples of handle before its start; the crossfade needs ${before}`);
+      checkSourceEnd(ctx, a, a.sourceStart + a.length + after);
+      a.length += after;
+      b.position -= before;
+      b.sourceStart -= before;
+      b.length += before;
+      const curve: FadeCurve = cmd.law === 'power' ? 'equal-power' : 'linear';
+      a.fadeOut = { length: cmd.length, curve };
+      b.fadeIn = { length: cmd.length, curve };
+      fitFades(a);
+      fitFades(b);
+      return;
+    }
     case 'marker.add': {
       if (cmd.position < 0) throw new CommandError('a marker cannot be before the session start');
       doc.markers.push({ id: nextId(doc, 'm'), position: cmd.position, name: cmd.name, note: cmd.note });
@@ -294,6 +320,7 @@ export function describeCommand(cmd: Command, doc: Session): string {
     case 'clip.remove': return `remove ${cmd.clip}`;
     case 'clip.gain': return `clip gain ${cmd.clip}`;
     case 'clip.fade': return `fade ${cmd.which} ${cmd.clip}`;
+    case 'clip.xfade': return `crossfade ${cmd.left} ${cmd.right}`;
     case 'marker.add': return `add marker ${cmd.name}`;
     case 'marker.edit': return `edit marker ${cmd.marker}`;
     case 'marker.remove': return `remove marker ${cmd.marker}`;

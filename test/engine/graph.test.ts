@@ -130,7 +130,7 @@ describe('mix graph', () => {
     expectClose(r.master[0], (i) => {
       let g = 1;
       if (i < 1000) g *= i / 1000;
-      if (i >= N - 2000) g *= Math.sin((((N - 1 - i) / 2000) * Math.PI) / 2);
+      if (i >= N - 2000) g *= Math.sin((((N - i) / 2000) * Math.PI) / 2);
       return tone[i] * g;
     });
   });
