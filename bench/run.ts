@@ -1,5 +1,5 @@
 // `npm run bench`: runs each benchmark in its own process and prints the figures that go in
-// the README. Usage: npm run bench [-- render|ui|capacity|dsp]
+// the README. Usage: npm run bench [-- render|ui|capacity|dsp|src]
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -49,5 +49,12 @@ if (!only || only === 'dsp') {
   for (const r of lines('loudness-bench.js', ['60'])) {
     if (r.bench === 'loudness-file') console.log(`loudness of a ${r.minutes}-minute stereo 24-bit file: ${Number(r.seconds).toFixed(1)} s (${Number(r.speed).toFixed(0)}× real time)`);
     if (r.bench === 'kernel') console.log(`  ${r.name}: ${(Number(r.samplesPerSecond) / 1e6).toFixed(1)} M samples/s`);
+  }
+}
+
+if (!only || only === 'src') {
+  console.log('sample-rate conversion on import (libsamplerate WASM), 44.1 → 48 kHz:');
+  for (const r of lines('src-bench.js', [])) {
+    console.log(`  ${String(r.quality).padEnd(8)} SNR ${Number(r.snr1000).toFixed(0)} dB at 1 kHz, ${Number(r.snr15000).toFixed(0)} dB at 15 kHz; ${Number(r.secondsPerMonoMinute).toFixed(2)} s per mono minute`);
   }
 }

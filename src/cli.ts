@@ -85,7 +85,7 @@ function cmdNew(file: string | undefined): void {
   console.log(ed.save());
 }
 
-function cmdRun(file: string | undefined): void {
+async function cmdRun(file: string | undefined): Promise<void> {
   if (!file) usage('run: which session file? (dubstage run SESSION -c CMD)');
   const lines: ScriptLine[] = [];
   (cli.flags.command ?? []).forEach((c, i) => lines.push({ text: c, origin: `-c #${i + 1}` }));
@@ -100,7 +100,9 @@ function cmdRun(file: string | undefined): void {
   }
   if (lines.length === 0) usage('run: give commands with -c CMD or --script FILE');
   const editor = SessionEditor.openOrCreate(file);
-  const result = runScript(editor, lines, { save: cli.flags.save });
+  const tty = process.stderr.isTTY && !cli.flags.json;
+  const result = await runScript(editor, lines, { save: cli.flags.save, onProgress: tty ? (m) => process.stderr.write(`\r\x1b[K${m}`) : undefined });
+  if (tty) process.stderr.write('\r\x1b[K');
   if (cli.flags.json) console.log(JSON.stringify({ session: file, saved: result.saved, messages: result.messages }, null, 2));
   else for (const m of result.messages) console.log(m);
 }

@@ -150,13 +150,11 @@ export class SessionEditor {
 
   /** Builds the clip.add command that places a WAV file on a track. */
   importCommand(given: string, track: string, at: TimeSpec | 'bwf' | undefined, channels?: number[], name?: string): Command {
-    // A relative path is taken from the working folder, or else from the session's folder.
-    const besideSession = this.media.resolve(given);
-    const file = path.isAbsolute(given) || fs.existsSync(given) || !fs.existsSync(besideSession) ? given : besideSession;
+    const file = this.locate(given);
     const info = probeWav(file);
     const doc = this.doc;
     if (info.sampleRate !== doc.sampleRate) {
-      throw new CommandError(`${file} is ${info.sampleRate} Hz and the session is ${doc.sampleRate} Hz; convert it first (sample-rate conversion on import is not built yet)`);
+      throw new CommandError(`${file} is ${info.sampleRate} Hz and the session is ${doc.sampleRate} Hz: it needs converting (run the import through SessionEditor.run, as the mixer and dubstage run do)`);
     }
     let chans = channels;
     if (!chans) {
@@ -182,6 +180,63 @@ export class SessionEditor {
     };
   }
 
+  /**
+   * Runs one line like `execute`, and also does the slow parts that `execute` refuses: an import
+   * of media at another sample rate is converted first (into converted/ next to the session,
+   * cached) and the copy is placed as if it had been the file given.
+   */
+  async run(line: string, onProgress?: (message: string) => void): Promise<ExecResult> {
+    const action = parseCommand(line, this.doc);
+    if (action.kind === 'import') {
+      const given = this.locate(action.file);
+      const info = probeWav(given);
+      if (info.sampleRate !== this.doc.sampleRate) {
+        const { convertSampleRate, convertedPath, isConverted } = await import('../engine/convert-rate.js');
+        const dst = convertedPath(this.media.baseDir, given, this.doc.sampleRate);
+        if (!isConverted(given, dst, this.doc.sampleRate)) {
+          let last = -1;
+          await convertSampleRate(given, dst, this.doc.sampleRate, {
+            onProgress: (done, total) => {
+              const pct = Math.floor((100 * done) / total);
+              if (pct !== last && onProgress) onProgress(`converting ${path.basename(given)} ${info.sampleRate} → ${this.doc.sampleRate} Hz: ${pct}%`);
+              last = pct;
+            },
+          });
+        }
+        const base = path.basename(given).replace(/\.[^.]+$/, '');
+        return this.applyImport({ ...action, file: dst, name: action.name ?? base }, `${action.file} (converted from ${info.sampleRate} Hz)`);
+      }
+    }
+    return this.execute(line);
+  }
+
+  /** A relative path is taken from the working folder, or else from the session's folder. */
+  private locate(given: string): string {
+    const besideSession = this.media.resolve(given);
+    return path.isAbsolute(given) || fs.existsSync(given) || !fs.existsSync(besideSession) ? given : besideSession;
+  }
+
+  /** Places an import (and its cue markers) as one undo step. */
+  private applyImport(action: Extract<Action, { kind: 'import' }>, shownAs: string): ExecResult {
+    const cmd = this.importCommand(action.file, action.track, action.at, action.channels, action.name);
+    // The clip and its cue markers are one undo step.
+    const gesture = `import:${this.history.revision}`;
+    this.endGesture();
+    this.dispatch(cmd, { gesture });
+    const clip = this.doc.clips[this.doc.clips.length - 1];
+    let added = 0;
+    if (action.cues && cmd.type === 'clip.add') {
+      for (const cue of readCuePoints(probeWav(this.media.resolve(clip.media)))) {
+        if (cue.frame < clip.sourceStart || cue.frame >= clip.sourceStart + clip.length) continue;
+        this.dispatch({ type: 'marker.add', position: clip.position + cue.frame - clip.sourceStart, name: cue.label, note: clip.name }, { gesture });
+        added++;
+      }
+    }
+    this.endGesture();
+    const markers = action.cues ? ` with ${added} cue marker${added === 1 ? '' : 's'}` : '';
+    return { message: `imported ${shownAs} as ${clip.id} at ${clockOf(this.doc).positionToTimecode(clip.position)}${markers}` };
+  }
+
   /** Runs one line of the command language. Throws ParseError / CommandError with a message. */
   execute(line: string): ExecResult {
     const action: Action = parseCommand(line, this.doc);
@@ -190,25 +245,8 @@ export class SessionEditor {
         this.dispatch(action.command);
         return { message: describeCommand(action.command, this.doc) };
       }
-      case 'import': {
-        const cmd = this.importCommand(action.file, action.track, action.at, action.channels, action.name);
-        // The clip and its cue markers are one undo step.
-        const gesture = `import:${this.history.revision}`;
-        this.endGesture();
-        this.dispatch(cmd, { gesture });
-        const clip = this.doc.clips[this.doc.clips.length - 1];
-        let added = 0;
-        if (action.cues && cmd.type === 'clip.add') {
-          for (const cue of readCuePoints(probeWav(this.media.resolve(clip.media)))) {
-            if (cue.frame < clip.sourceStart || cue.frame >= clip.sourceStart + clip.length) continue;
-            this.dispatch({ type: 'marker.add', position: clip.position + cue.frame - clip.sourceStart, name: cue.label, note: clip.name }, { gesture });
-            added++;
-          }
-        }
-        this.endGesture();
-        const markers = action.cues ? ` with ${added} cue marker${added === 1 ? '' : 's'}` : '';
-        return { message: `imported ${action.file} as ${clip.id} at ${clockOf(this.doc).positionToTimecode(clip.position)}${markers}` };
-      }
+      case 'import':
+        return this.applyImport(action, action.file);
       case 'undo':
         return { message: this.undo(action.count) };
       case 'redo':

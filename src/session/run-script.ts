@@ -34,11 +34,11 @@ export function scriptLines(text: string, file: string): ScriptLine[] {
   return out;
 }
 
-export function runScript(editor: SessionEditor, lines: ScriptLine[], opts: { save: boolean }): RunResult {
+export async function runScript(editor: SessionEditor, lines: ScriptLine[], opts: { save: boolean; onProgress?: (m: string) => void }): Promise<RunResult> {
   const messages: string[] = [];
   for (const l of lines) {
     try {
-      const r = editor.execute(l.text);
+      const r = await editor.run(l.text, opts.onProgress);
       messages.push(r.message);
       if (r.quit) return { messages, saved: /^saved /.test(r.message) };
     } catch (e) {

@@ -170,7 +170,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
     });
   }
 
-  function runCommandLine(text: string, prefix: string) {
+  async function runCommandLine(text: string, prefix: string) {
     const line = prefix === 'goto ' ? `goto ${text}` : text.trim();
     if (!line) return;
     const [verb, ...rest] = line.split(/\s+/);
@@ -184,7 +184,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       if (verb === 'play') return engine.play();
       if (verb === 'stop') return engine.stop();
       if (verb === 'q' || verb === 'quit') return requestQuit();
-      const r = editor.execute(line);
+      const r = await editor.run(line, (m) => setStatus(m));
       if (r.quit) return onQuit();
       setStatus(r.message.split('\n')[0]);
       if (r.message.includes('\n')) setMode({ kind: 'text', text: r.message });
@@ -312,7 +312,8 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       if (key.escape) return setMode({ kind: 'normal' });
       if (key.return) {
         setMode({ kind: 'normal' });
-        return runCommandLine(mode.text, mode.prefix);
+        void runCommandLine(mode.text, mode.prefix);
+        return;
       }
       if (key.backspace || key.delete) return setMode({ ...mode, text: mode.text.slice(0, -1) });
       if (input && !key.ctrl && !key.meta) {
@@ -320,7 +321,8 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
         const nl = input.search(/[\r\n]/);
         if (nl < 0) return setMode({ ...mode, text: mode.text + input });
         setMode({ kind: 'normal' });
-        return runCommandLine(mode.text + input.slice(0, nl), mode.prefix);
+        void runCommandLine(mode.text + input.slice(0, nl), mode.prefix);
+        return;
       }
       return;
     }
