@@ -6,6 +6,9 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { Biquad, designBiquad } from '../src/dsp/biquad.js';
+import { Compressor } from '../src/dsp/dynamics.js';
+import { LinkedLimiter } from '../src/dsp/limiter.js';
+import { TrackStrip } from '../src/engine/strip.js';
 import { LoudnessMeter } from '../src/dsp/loudness.js';
 import { TruePeak } from '../src/dsp/true-peak.js';
 import { measureFile } from '../src/engine/measure-loudness.js';
@@ -63,3 +66,32 @@ throughput('true peak (4x, every sample oversampled)', (b) => {
   const tp = new TruePeak();
   tp.process(b, 0, b.length);
 });
+const comp = new Compressor(RATE, { threshold: -24, ratio: 3, knee: 6, attack: 10, release: 120, makeup: 0, sidechainHpf: 100, on: true }, 4096, 1);
+throughput('compressor (sidechain high pass)', (b) => comp.process([b], 0, b.length));
+const lim = new LinkedLimiter(RATE, { ceiling: -1, release: 50, on: true }, 2, 2);
+const right = new Float32Array(4096);
+throughput('true-peak limiter (stereo, per channel)', (b) => lim.process([b, right], [b, right], 0, b.length));
+
+// A full dialogue strip (HPF 24 dB/oct, three peaks, a notch, gate, compressor, de-esser) on a
+// mono track, in 512-frame blocks: the share of one core one such track costs at 48 kHz.
+const mono = new Float32Array(512);
+const strip = new TrackStrip(RATE, 512, {
+  id: 't1', name: 'DIA', kind: 'dialogue', stem: 'D', gainDb: 0, pan: 0, mute: false, solo: false,
+  eq: [
+    { type: 'hpf', freq: 80, gainDb: 0, q: 0.707, slope: 24, on: true },
+    { type: 'peak', freq: 250, gainDb: -2, q: 1, slope: 12, on: true },
+    { type: 'peak', freq: 3150, gainDb: -4, q: 2, slope: 12, on: true },
+    { type: 'peak', freq: 5000, gainDb: 1.5, q: 1, slope: 12, on: true },
+    { type: 'notch', freq: 60, gainDb: 0, q: 10, slope: 12, on: true },
+  ],
+  gate: { threshold: -55, ratio: 4, range: 15, attack: 1, hold: 50, release: 200, on: true },
+  comp: { threshold: -24, ratio: 3, knee: 6, attack: 10, release: 120, makeup: 2, sidechainHpf: 100, on: true },
+  deess: { freq: 6500, threshold: -30, ratio: 4, on: true },
+}, mono, new Float32Array(512), new Float32Array(512));
+const blocks = 20000;
+for (let i = 0; i < 512; i++) mono[i] = Math.sin(i * 0.05) * 0.2;
+const s0 = performance.now();
+for (let k = 0; k < blocks; k++) strip.process(true, false, 512);
+const cpu = (performance.now() - s0) / 1000;
+const audio = (blocks * 512) / RATE;
+console.log(JSON.stringify({ bench: 'strip', shareOfCore: cpu / audio, tracksPerCore: audio / cpu }));

@@ -49,6 +49,7 @@ if (!only || only === 'dsp') {
   for (const r of lines('loudness-bench.js', ['60'])) {
     if (r.bench === 'loudness-file') console.log(`loudness of a ${r.minutes}-minute stereo 24-bit file: ${Number(r.seconds).toFixed(1)} s (${Number(r.speed).toFixed(0)}× real time)`);
     if (r.bench === 'kernel') console.log(`  ${r.name}: ${(Number(r.samplesPerSecond) / 1e6).toFixed(1)} M samples/s`);
+    if (r.bench === 'strip') console.log(`  full dialogue strip on one mono track at 48 kHz: ${(Number(r.shareOfCore) * 100).toFixed(2)} % of a core (${Number(r.tracksPerCore).toFixed(0)} such tracks per core)`);
   }
 }
 
