@@ -2,6 +2,7 @@
 // butler's disk streaming, and meters. A sink calls `pull` for every block; everything a pull
 // touches is preallocated. Sessions arrive as documents and are compiled off the render path.
 import { energyToLufs, LoudnessMeter } from '../dsp/loudness.js';
+import { downmix51 } from '../dsp/pan.js';
 import { accumulateLevel, levelDb } from '../dsp/meter.js';
 import { MediaPool } from '../session/media.js';
 import type { Session } from '../session/schema.js';
@@ -72,7 +73,9 @@ export class Engine {
   /** track, bus and master strips, kept across plans so their filter state carries over */
   private readonly strips = newStripCache();
   private readonly butler: Butler;
-  private readonly out: BlockOutput;
+  private out: BlockOutput;
+  /** fold-down scratch for 5.1: D, M, E (L R each), master L R, reference L R */
+  private readonly fold: Float32Array[];
   private state: TransportState = 'stopped';
   /** after a locate: roll on once the butler is ready? */
   private resumeAfterLocate = false;
@@ -93,14 +96,16 @@ export class Engine {
   private loud: LoudnessMeter[];
 
   constructor(private readonly opts: EngineOptions) {
+    this.out = createBlockOutput(opts.blockSize);
     this.loud = this.newLoudnessMeters();
     const ahead = opts.aheadFrames ?? opts.sampleRate * 3;
     this.butler = new Butler({ ahead, chunk: Math.max(opts.blockSize * 8, Math.round(opts.sampleRate / 4)) });
-    this.out = createBlockOutput(opts.blockSize);
+    this.fold = Array.from({ length: 10 }, () => new Float32Array(opts.blockSize));
   }
 
   private newLoudnessMeters(): LoudnessMeter[] {
-    return ['D', 'M', 'E', 'master'].map((id) => new LoudnessMeter(this.opts.sampleRate, 2, { maxBlock: this.opts.blockSize, truePeak: id === 'master' }));
+    const C = this.out?.channels ?? 2;
+    return ['D', 'M', 'E', 'master'].map((id) => new LoudnessMeter(this.opts.sampleRate, C, { maxBlock: this.opts.blockSize, truePeak: id === 'master' }));
   }
 
   setLatency(frames: number): void {
@@ -132,6 +137,11 @@ export class Engine {
     this.nextPlan = null;
     if (this.plan) inheritGains(next, this.plan);
     this.butler.bind(next);
+    if (next.channels !== this.out.channels) {
+      // The output format changed (stereo ↔ 5.1): new output buffers and meters, once.
+      this.out = createBlockOutput(this.opts.blockSize, next.channels);
+      this.loud = this.newLoudnessMeters();
+    }
     if (this.trackMeters.length !== next.tracks.length * 2) this.trackMeters = new Float64Array(next.tracks.length * 2);
     this.plan = next;
     this.failed = null;
@@ -217,10 +227,21 @@ export class Engine {
       return;
     }
     const o = this.out;
-    const ml = o.master[0];
-    const mr = o.master[1];
-    const rl = o.reference[0];
-    const rr = o.reference[1];
+    // What is heard and metered per bus is stereo: a 5.1 mix is folded down for monitoring.
+    let ml = o.master[0];
+    let mr = o.master[1];
+    let rl = o.reference[0];
+    let rr = o.reference[1];
+    const fold = this.fold;
+    if (o.channels === 6) {
+      downmix51(o.master, fold[6], fold[7], n);
+      downmix51(o.reference, fold[8], fold[9], n);
+      for (let s = 0; s < 3; s++) downmix51(o.stems[s], fold[2 * s], fold[2 * s + 1], n);
+      ml = fold[6];
+      mr = fold[7];
+      rl = fold[8];
+      rr = fold[9];
+    }
     const fade = this.state === 'stopping';
     for (let i = 0; i < n; i++) {
       const g = fade ? 1 - (i + 1) / n : 1;
@@ -228,8 +249,8 @@ export class Engine {
       out[2 * i + 1] = (mr[i] + rr[i]) * g;
     }
     for (let s = 0; s < 3; s++) {
-      accumulateLevel(o.stems[s][0], 0, n, 1, this.busMeters, s * 2);
-      accumulateLevel(o.stems[s][1], 0, n, 1, this.busMeters, s * 2 + 1);
+      accumulateLevel(o.channels === 6 ? fold[2 * s] : o.stems[s][0], 0, n, 1, this.busMeters, s * 2);
+      accumulateLevel(o.channels === 6 ? fold[2 * s + 1] : o.stems[s][1], 0, n, 1, this.busMeters, s * 2 + 1);
     }
     accumulateLevel(ml, 0, n, 1, this.busMeters, 6);
     accumulateLevel(mr, 0, n, 1, this.busMeters, 7);

@@ -16,20 +16,22 @@ export interface SourceFeed {
 }
 
 export interface BlockOutput {
+  /** output channels: 2 (L R) or 6 (L R C LFE Ls Rs) */
+  channels: number;
   /** D, M, E stems after the stem fader and the master fader: they sum to `master`. */
-  stems: [Float32Array, Float32Array][];
-  master: [Float32Array, Float32Array];
+  stems: Float32Array[][];
+  master: Float32Array[];
   /** reference tracks (not routed to any stem): heard while monitoring, never delivered */
-  reference: [Float32Array, Float32Array];
-  /** master L/R and the six stem sides, for the master's linked dynamics */
+  reference: Float32Array[];
+  /** every master and stem channel, for the master's linked dynamics */
   all: Float32Array[];
 }
 
-export function createBlockOutput(blockSize: number): BlockOutput {
-  const pair = (): [Float32Array, Float32Array] => [new Float32Array(blockSize), new Float32Array(blockSize)];
-  const stems = [pair(), pair(), pair()];
-  const master = pair();
-  return { stems, master, reference: pair(), all: [master[0], master[1], ...stems.flat()] };
+export function createBlockOutput(blockSize: number, channels = 2): BlockOutput {
+  const set = () => Array.from({ length: channels }, () => new Float32Array(blockSize));
+  const stems = [set(), set(), set()];
+  const master = set();
+  return { channels, stems, master, reference: set(), all: [...master, ...stems.flat()] };
 }
 
 /**
@@ -71,33 +73,33 @@ function addPanned(l: Float32Array, r: Float32Array, s: Float32Array, gl: number
  */
 export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number, frames: number, out: BlockOutput, meters: Float64Array | null = null): number {
   const end = position + frames;
+  const C = plan.channels;
   const stems = plan.stems;
   const ref = out.reference;
   const scratch = plan.scratch;
   const s0 = scratch[0];
   const s1 = scratch[1];
   let underruns = 0;
-  for (let s = 0; s < stems.length; s++) {
-    clear(stems[s].left, 0, frames);
-    clear(stems[s].right, 0, frames);
-  }
-  clear(ref[0], 0, frames);
-  clear(ref[1], 0, frames);
+  for (let s = 0; s < stems.length; s++) for (let c = 0; c < C; c++) clear(stems[s].chans[c], 0, frames);
+  for (let c = 0; c < C; c++) clear(ref[c], 0, frames);
 
   for (let ti = 0; ti < plan.tracks.length; ti++) {
     const t = plan.tracks[ti];
     const cur = t.current;
     const tgt = t.target;
-    if (cur[0] === 0 && cur[1] === 0 && cur[2] === 0 && cur[3] === 0 && tgt[0] === 0 && tgt[1] === 0 && tgt[2] === 0 && tgt[3] === 0) {
-      continue; // silent and staying silent
+    let silent = true;
+    let same = true;
+    for (let k = 0; k < cur.length; k++) {
+      if (cur[k] !== 0 || tgt[k] !== 0) silent = false;
+      if (cur[k] !== tgt[k]) same = false;
     }
+    if (silent) continue; // silent and staying silent
     // Steady gains (no parameter change this block) and no processing: clips mix straight into
     // the bus. Otherwise clips collect in the track's buffers, the strip runs on them, and the
     // gains (ramped if they changed) are applied once.
     const strip = t.strip;
-    const steady = strip === null && cur[0] === tgt[0] && cur[1] === tgt[1] && cur[2] === tgt[2] && cur[3] === tgt[3];
-    const dstL = t.stem >= 0 ? stems[t.stem].left : ref[0];
-    const dstR = t.stem >= 0 ? stems[t.stem].right : ref[1];
+    const steady = strip === null && same;
+    const dst = t.stem >= 0 ? stems[t.stem].chans : ref;
     let hasMono = false;
     let hasStereo = false;
     const clips = t.clips;
@@ -117,7 +119,8 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
         // Track meters: post-fader, pre-pan (playback only; the offline render passes null).
         if (meters !== null) accumulateLevel(s0, from, to, k * t.fader, meters, ti);
         if (steady) {
-          addPanned(dstL, dstR, s0, tgt[0] * k, tgt[1] * k, from, to);
+          if (C === 2) addPanned(dst[0], dst[1], s0, tgt[0] * k, tgt[1] * k, from, to);
+          else for (let o = 0; o < C; o++) addScaled(dst[o], s0, tgt[o] * k, from, to);
           continue;
         }
         if (!hasMono) {
@@ -134,8 +137,10 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
           accumulateLevel(s1, from, to, k * t.fader, meters, ti);
         }
         if (steady) {
-          addScaled(dstL, s0, tgt[2] * k, from, to);
-          addScaled(dstR, s1, tgt[3] * k, from, to);
+          for (let o = 0; o < C; o++) {
+            addScaled(dst[o], s0, tgt[C + o] * k, from, to);
+            addScaled(dst[o], s1, tgt[2 * C + o] * k, from, to);
+          }
           continue;
         }
         if (!hasStereo) {
@@ -152,47 +157,38 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
       }
     }
     if (strip !== null) strip.process(hasMono, hasStereo, frames);
-    if (hasMono) {
-      addRamped(dstL, t.mono, cur[0], tgt[0], 0, frames);
-      addRamped(dstR, t.mono, cur[1], tgt[1], 0, frames);
+    for (let o = 0; o < C; o++) {
+      if (hasMono) addRamped(dst[o], t.mono, cur[o], tgt[o], 0, frames);
+      if (hasStereo) {
+        addRamped(dst[o], t.left, cur[C + o], tgt[C + o], 0, frames);
+        addRamped(dst[o], t.right, cur[2 * C + o], tgt[2 * C + o], 0, frames);
+      }
     }
-    if (hasStereo) {
-      addRamped(dstL, t.left, cur[2], tgt[2], 0, frames);
-      addRamped(dstR, t.right, cur[3], tgt[3], 0, frames);
-    }
-    cur[0] = tgt[0];
-    cur[1] = tgt[1];
-    cur[2] = tgt[2];
-    cur[3] = tgt[3];
+    for (let k = 0; k < cur.length; k++) cur[k] = tgt[k];
   }
 
   // Stems are printed post master fader so that D + M + E is the master, sample for sample.
   const m = plan.master;
-  const ml = out.master[0];
-  const mr = out.master[1];
   for (let s = 0; s < stems.length; s++) {
     const bus = stems[s];
     if (bus.strip !== null) bus.strip.process(frames);
-    const ol = out.stems[s][0];
-    const or = out.stems[s][1];
-    clear(ol, 0, frames);
-    clear(or, 0, frames);
     const g0 = bus.current * m.current;
     const g1 = bus.target * m.target;
-    addRamped(ol, bus.left, g0, g1, 0, frames);
-    addRamped(or, bus.right, g0, g1, 0, frames);
+    for (let c = 0; c < C; c++) {
+      const o = out.stems[s][c];
+      clear(o, 0, frames);
+      addRamped(o, bus.chans[c], g0, g1, 0, frames);
+    }
     bus.current = bus.target;
   }
   const ms = m.strip;
   if (ms !== null) ms.processStems(out.stems, frames);
-  clear(ml, 0, frames);
-  clear(mr, 0, frames);
-  for (let s = 0; s < stems.length; s++) {
-    const ol = out.stems[s][0];
-    const or = out.stems[s][1];
-    for (let i = 0; i < frames; i++) {
-      ml[i] += ol[i];
-      mr[i] += or[i];
+  for (let c = 0; c < C; c++) {
+    const mc = out.master[c];
+    clear(mc, 0, frames);
+    for (let s = 0; s < stems.length; s++) {
+      const o = out.stems[s][c];
+      for (let i = 0; i < frames; i++) mc[i] += o[i];
     }
   }
   // The master's dynamics see the summed master and scale the stems alike: the sum still holds.

@@ -83,19 +83,20 @@ export async function renderSession(doc: Session, media: MediaPool, opts: Render
     feed.setPlan(plan);
     for (const d of DELIVERABLES) {
       writers.push(new BwfWriter(path.join(opts.outDir, `${base}_${d.suffix}.wav`), {
-        sampleRate: doc.sampleRate, channels: 2, encoding,
+        sampleRate: doc.sampleRate, channels: plan.channels, encoding,
         bext: {
           description: `${doc.name} - ${d.label} - ${clock.positionToTimecode(from)} @ ${doc.frameRate} fps`,
           originator: 'dubstage', originatorReference: `${base}_${d.suffix}`,
           originationDate: now.toISOString().slice(0, 10), originationTime: now.toISOString().slice(11, 19),
           timeReference: clock.startSamples + from,
-          codingHistory: `A=PCM,F=${doc.sampleRate},W=${encoding === 'pcm24' ? 24 : 32},M=stereo,T=dubstage`,
+          codingHistory: `A=PCM,F=${doc.sampleRate},W=${encoding === 'pcm24' ? 24 : 32},M=${plan.channels === 6 ? '5.1' : 'stereo'},T=dubstage`,
         },
       }));
     }
-    const out = createBlockOutput(blockSize);
-    const meters = opts.loudness ? DELIVERABLES.map(() => new LoudnessMeter(doc.sampleRate, 2, { maxBlock: blockSize })) : null;
-    const me: [Float32Array, Float32Array] = [new Float32Array(blockSize), new Float32Array(blockSize)];
+    const C = plan.channels;
+    const out = createBlockOutput(blockSize, C);
+    const meters = opts.loudness ? DELIVERABLES.map(() => new LoudnessMeter(doc.sampleRate, C, { maxBlock: blockSize })) : null;
+    const me = Array.from({ length: C }, () => new Float32Array(blockSize));
     const total = to - from;
     // The master limiter's look-ahead delays the mix: render that much further and drop that
     // much from the start, so the files line up with the timeline to the sample.
@@ -107,12 +108,11 @@ export async function renderSession(doc: Session, media: MediaPool, opts: Render
       // Full write buffers go to the disk on libuv's threads while this thread renders on.
       for (const w of writers) await w.reserve(n);
       renderBlock(plan, feed, pos, n, out);
-      const [mL, mR] = out.stems[1];
-      const [eL, eR] = out.stems[2];
-      const [meL, meR] = me;
-      for (let i = 0; i < n; i++) {
-        meL[i] = mL[i] + eL[i];
-        meR[i] = mR[i] + eR[i];
+      for (let c = 0; c < C; c++) {
+        const mc = out.stems[1][c];
+        const ec = out.stems[2][c];
+        const o = me[c];
+        for (let i = 0; i < n; i++) o[i] = mc[i] + ec[i];
       }
       const at = Math.min(skip, n);
       skip -= at;

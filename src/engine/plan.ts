@@ -5,7 +5,7 @@ import type { WavInfo } from '../io/wav-reader.js';
 import type { MediaPool } from '../session/media.js';
 import type { Session } from '../session/schema.js';
 import { FADE_CURVE_IDS } from '../dsp/fade.js';
-import { panBalance, panMono } from '../dsp/pan.js';
+import { panBalance, panMono, panMono51, panStereo51 } from '../dsp/pan.js';
 import { dbToGain } from '../dsp/units.js';
 import { BusStrip, MasterStrip, newStripCache, TrackStrip, type StripCache } from './strip.js';
 import type { Bus, Track } from '../session/schema.js';
@@ -41,7 +41,10 @@ export interface PlanTrack {
   /** 0 D, 1 M, 2 E, -1 reference (monitor only) */
   stem: number;
   clips: PlanClip[];
-  /** target gains this plan wants: mono source L/R, stereo source L/R (fader, pan, mute, solo) */
+  /**
+   * Target gains per output channel (fader, pan, mute, solo): [0, C) for a mono source,
+   * [C, 2C) for the left of a stereo source, [2C, 3C) for its right.
+   */
   target: Float64Array;
   /** fader gain with mute and solo applied (for the track's meter) */
   fader: number;
@@ -57,13 +60,15 @@ export interface PlanTrack {
 export interface PlanBus {
   target: number;
   current: number;
-  left: Float32Array;
-  right: Float32Array;
+  /** one buffer per output channel */
+  chans: Float32Array[];
   strip: BusStrip | null;
 }
 
 export interface RenderPlan {
   sampleRate: number;
+  /** output channels: 2 (stereo) or 6 (5.1: L R C LFE Ls Rs) */
+  channels: number;
   /** header of each media file, in plan.media order (the butler decodes with it) */
   mediaInfo: WavInfo[];
   blockSize: number;
@@ -93,6 +98,7 @@ const busHasStrip = (b: Bus) => Boolean(b.eq?.some((x) => x.on) || b.comp?.on ||
 export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): RenderPlan {
   const n = opts.blockSize;
   const strips = opts.strips ?? newStripCache();
+  const C = doc.output === '5.1' ? 6 : 2;
   const mediaIndex = new Map<string, number>();
   const mediaList: string[] = [];
   const mediaInfo: WavInfo[] = [];
@@ -132,11 +138,25 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
     // A reference track is never silenced by another track's solo (it is a guide, not a mix element).
     const audible = !t.mute && (!anySolo || t.solo || (t.stem === 'none' && !anySoloOnReference(doc)));
     const g = audible ? dbToGain(t.gainDb) : 0;
-    const mono = [0, 0];
-    const bal = [0, 0];
-    panMono(t.pan, mono);
-    panBalance(t.pan, bal);
-    const target = Float64Array.of(g * mono[0], g * mono[1], g * bal[0], g * bal[1]);
+    const target = new Float64Array(3 * C);
+    if (C === 6) {
+      const m = new Float64Array(6);
+      const l = new Float64Array(6);
+      const r = new Float64Array(6);
+      panMono51(t.pan, t.panFb ?? -1, t.lfe === undefined ? 0 : dbToGain(t.lfe), m);
+      panStereo51(t.pan, t.panFb ?? -1, l, r);
+      for (let o = 0; o < 6; o++) {
+        target[o] = g * m[o];
+        target[6 + o] = g * l[o];
+        target[12 + o] = g * r[o];
+      }
+    } else {
+      const mono = [0, 0];
+      const bal = [0, 0];
+      panMono(t.pan, mono);
+      panBalance(t.pan, bal);
+      target.set([g * mono[0], g * mono[1], g * bal[0], 0, 0, g * bal[1]]);
+    }
     const bufs = { mono: new Float32Array(n), left: new Float32Array(n), right: new Float32Array(n) };
     let strip: TrackStrip | null = null;
     if (trackHasStrip(t)) {
@@ -158,29 +178,28 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
   const stems: PlanBus[] = (['D', 'M', 'E'] as const).map((id) => {
     const g = busGain(id);
     const bus = doc.buses.find((x) => x.id === id)!;
-    const left = new Float32Array(n);
-    const right = new Float32Array(n);
+    const chans = Array.from({ length: C }, () => new Float32Array(n));
     let strip: BusStrip | null = null;
     if (busHasStrip(bus)) {
       strip = strips.buses.get(id) ?? null;
-      if (strip) {
+      if (strip && strip.channels === C) {
         strip.configure(bus);
-        strip.rebind(left, right);
+        strip.rebind(chans);
       } else {
-        strip = new BusStrip(doc.sampleRate, n, bus, left, right);
+        strip = new BusStrip(doc.sampleRate, n, bus, chans);
         strips.buses.set(id, strip);
       }
     } else strips.buses.delete(id);
-    return { target: g, current: g, left, right, strip };
+    return { target: g, current: g, chans, strip };
   });
   const mg = busGain('master');
   const masterBus = doc.buses.find((x) => x.id === 'master')!;
   if (busHasStrip(masterBus)) {
-    if (strips.master) strips.master.configure(masterBus);
-    else strips.master = new MasterStrip(doc.sampleRate, n, masterBus);
+    if (strips.master && strips.master.channels === C) strips.master.configure(masterBus);
+    else strips.master = new MasterStrip(doc.sampleRate, n, masterBus, C);
   } else strips.master = null;
   return {
-    sampleRate: doc.sampleRate, mediaInfo, blockSize: n, length, media: mediaList, tracks, stems,
+    sampleRate: doc.sampleRate, channels: C, mediaInfo, blockSize: n, length, media: mediaList, tracks, stems,
     master: { target: mg, current: mg, strip: strips.master },
     scratch: [new Float32Array(n), new Float32Array(n)], offline,
   };
@@ -198,7 +217,8 @@ export function inheritGains(next: RenderPlan, prev: RenderPlan): void {
   const byId = new Map(prev.tracks.map((t) => [t.id, t]));
   for (const t of next.tracks) {
     const old = byId.get(t.id);
-    if (old) t.current.set(old.current);
+    if (old && old.current.length === t.current.length) t.current.set(old.current);
+    else if (old) t.current.set(t.target); // the output format changed: no ramp across it
     else t.current.fill(0); // a new track fades in
   }
   for (let s = 0; s < next.stems.length; s++) next.stems[s].current = prev.stems[s].current;

@@ -99,11 +99,13 @@ export class TrackStrip {
 
 export class BusStrip {
   private readonly chain: Chain;
-  private readonly bufs: Float32Array[];
+  private bufs: Float32Array[];
+  readonly channels: number;
 
-  constructor(rate: number, maxBlock: number, bus: Bus, left: Float32Array, right: Float32Array) {
-    this.chain = new Chain(rate, 2, maxBlock);
-    this.bufs = [left, right];
+  constructor(rate: number, maxBlock: number, bus: Bus, chans: Float32Array[]) {
+    this.channels = chans.length;
+    this.chain = new Chain(rate, chans.length, maxBlock);
+    this.bufs = chans;
     this.configure(bus);
   }
 
@@ -111,9 +113,8 @@ export class BusStrip {
     this.chain.configure(b.eq, undefined, b.comp, undefined);
   }
 
-  rebind(left: Float32Array, right: Float32Array): void {
-    this.bufs[0] = left;
-    this.bufs[1] = right;
+  rebind(chans: Float32Array[]): void {
+    this.bufs = chans;
   }
 
   get active(): boolean {
@@ -141,10 +142,10 @@ export class MasterStrip {
   private readonly rate: number;
   private readonly maxBlock: number;
 
-  constructor(rate: number, maxBlock: number, master: Bus) {
+  constructor(rate: number, maxBlock: number, master: Bus, readonly channels = 2) {
     this.rate = rate;
     this.maxBlock = maxBlock;
-    for (let i = 0; i < 6; i++) this.eq.push(new EqChain(rate));
+    for (let i = 0; i < 3 * channels; i++) this.eq.push(new EqChain(rate));
     this.configure(master);
   }
 
@@ -152,11 +153,11 @@ export class MasterStrip {
     for (const e of this.eq) e.configure(m.eq ?? []);
     if (m.comp?.on) {
       if (this.comp) this.comp.configure(compSpec(m.comp));
-      else this.comp = new Compressor(this.rate, compSpec(m.comp), this.maxBlock, 2);
+      else this.comp = new Compressor(this.rate, compSpec(m.comp), this.maxBlock, this.channels);
     } else this.comp = null;
     if (m.limit?.on) {
       if (this.limiter) this.limiter.configure(m.limit);
-      else this.limiter = new LinkedLimiter(this.rate, m.limit, 2, 8);
+      else this.limiter = new LinkedLimiter(this.rate, m.limit, this.channels, 4 * this.channels);
     } else this.limiter = null;
   }
 
@@ -170,15 +171,13 @@ export class MasterStrip {
   }
 
   /** EQ on each stem (before they are summed). Render loop. */
-  processStems(stems: [Float32Array, Float32Array][], frames: number): void {
-    for (let s = 0; s < 3; s++) {
-      this.eq[s * 2].process(stems[s][0], 0, frames);
-      this.eq[s * 2 + 1].process(stems[s][1], 0, frames);
-    }
+  processStems(stems: Float32Array[][], frames: number): void {
+    const C = this.channels;
+    for (let s = 0; s < 3; s++) for (let c = 0; c < C; c++) this.eq[s * C + c].process(stems[s][c], 0, frames);
   }
 
   /**
-   * Dynamics on the summed master, applied alike to `all` (master L/R and the six stem sides).
+   * Dynamics on the summed master, applied alike to `all` (every master and stem channel).
    * Render loop.
    */
   processLinked(master: Float32Array[], all: Float32Array[], frames: number): void {

@@ -271,7 +271,7 @@ function markerVerb(ctx: Ctx, args: string[]): Action {
 }
 
 function setVerb(ctx: Ctx, args: string[]): Action {
-  const field = need(ctx, args, 0, 'what to set (name, rate, fps, start)');
+  const field = need(ctx, args, 0, 'what to set (name, rate, fps, start, output)');
   const value = need(ctx, args, 1, 'value');
   ctx.verb = `set ${field}`;
   switch (field) {
@@ -290,6 +290,10 @@ function setVerb(ctx: Ctx, args: string[]): Action {
       }
     }
     // falls through (fail never returns)
+    case 'output': {
+      if (value !== 'stereo' && value !== '5.1') fail(ctx, `the output is stereo or 5.1, not "${value}"`);
+      return edit({ type: 'session.set', field: 'output', value });
+    }
     case 'start': {
       try {
         parseTimecode(value, ctx.clock.rate);
@@ -299,12 +303,12 @@ function setVerb(ctx: Ctx, args: string[]): Action {
       return edit({ type: 'session.set', field: 'start', value: value.replace(/[.,]/, ':') });
     }
     default:
-      fail(ctx, `cannot set "${field}" (name, rate, fps, start)`);
+      fail(ctx, `cannot set "${field}" (name, rate, fps, start, output)`);
   }
 }
 
 export const VERBS: Record<string, Verb> = {
-  set: { usage: 'set name|rate|fps|start VALUE', summary: 'session name, sample rate (no clips yet), frame rate, start timecode', run: setVerb },
+  set: { usage: 'set name|rate|fps|start|output VALUE', summary: 'session name, sample rate (no clips yet), frame rate, start timecode, output stereo or 5.1', run: setVerb },
   track: { usage: 'track add NAME [KIND] [STEM] | rename T NAME | route T STEM | remove T', summary: `tracks; kinds: ${TRACK_KINDS.join(', ')}`, run: trackVerb },
   route: { usage: 'route TRACK D|M|E|none', summary: 'send a track to a stem', run: (ctx, a) => trackVerb(ctx, ['route', ...a]) },
   gain: {
@@ -315,10 +319,25 @@ export const VERBS: Record<string, Verb> = {
     },
   },
   pan: {
-    usage: 'pan TRACK L30|C|R30|-100..100', summary: 'constant-power pan (-3 dB at centre)',
+    usage: 'pan TRACK L30|C|R30|-100..100 [F100…B100]', summary: 'constant-power pan (-3 dB at centre); in 5.1 a second value moves it front (F) to back (B)',
     run: (ctx, a) => {
       const p = panArg(ctx, need(ctx, a, 1, 'pan position'));
-      return edit({ type: 'track.pan', track: findTrack(ctx, need(ctx, a, 0, 'track')), pan: p.pan, relative: p.relative });
+      let fb: number | undefined;
+      if (a[2] !== undefined) {
+        const m = /^([FB])(\d+(?:\.\d+)?)$/i.exec(a[2]);
+        const v = m ? (m[1].toUpperCase() === 'F' ? -1 : 1) * Number(m[2]) : a[2].toUpperCase() === 'M' ? 0 : Number(a[2]);
+        if (!Number.isFinite(v) || Math.abs(v) > 100) fail(ctx, `"${a[2]}" is not a front/back position (F100 = front … M … B100 = back)`);
+        fb = v / 100;
+      }
+      return edit({ type: 'track.pan', track: findTrack(ctx, need(ctx, a, 0, 'track')), pan: p.pan, relative: p.relative, fb });
+    },
+  },
+  lfe: {
+    usage: 'lfe TRACK DB | lfe TRACK off', summary: '5.1: send a track to the LFE channel',
+    run: (ctx, a) => {
+      const track = findTrack(ctx, need(ctx, a, 0, 'track'));
+      const v = need(ctx, a, 1, 'send level in dB, or off');
+      return edit({ type: 'track.lfe', track, db: v === 'off' ? undefined : number(ctx, v, 'dB') });
     },
   },
   mute: { usage: 'mute TRACK [on|off]', summary: 'toggle or set mute', run: (ctx, a) => edit({ type: 'track.mute', track: findTrack(ctx, need(ctx, a, 0, 'track')), value: onOff(ctx, a[1]) }) },

@@ -11,12 +11,14 @@ export type Command =
   | { type: 'session.set'; field: 'frameRate'; value: FrameRateId }
   | { type: 'session.set'; field: 'start'; value: string }
   | { type: 'session.set'; field: 'sampleRate'; value: number }
+  | { type: 'session.set'; field: 'output'; value: 'stereo' | '5.1' }
   | { type: 'track.add'; name: string; kind: TrackKind; stem?: Stem }
   | { type: 'track.rename'; track: string; name: string }
   | { type: 'track.route'; track: string; stem: Stem }
   | { type: 'track.remove'; track: string }
   | { type: 'track.gain'; track: string; db: number; relative?: boolean }
-  | { type: 'track.pan'; track: string; pan: number; relative?: boolean }
+  | { type: 'track.pan'; track: string; pan: number; relative?: boolean; fb?: number }
+  | { type: 'track.lfe'; track: string; db?: number }
   | { type: 'track.mute'; track: string; value?: boolean }
   | { type: 'track.solo'; track: string; value?: boolean }
   | { type: 'bus.gain'; bus: BusId; db: number; relative?: boolean }
@@ -138,6 +140,13 @@ export function applyCommand(doc: Draft<Session>, cmd: Command, ctx: EditContext
     case 'track.pan': {
       const t = track(doc, cmd.track);
       t.pan = clampPan(cmd.relative ? t.pan + cmd.pan : cmd.pan);
+      if (cmd.fb !== undefined) t.panFb = clampPan(cmd.fb);
+      return;
+    }
+    case 'track.lfe': {
+      const t = track(doc, cmd.track);
+      if (cmd.db === undefined) delete t.lfe;
+      else t.lfe = clampDb(cmd.db);
       return;
     }
     case 'track.mute': {
@@ -309,6 +318,7 @@ export function describeCommand(cmd: Command, doc: Session): string {
     case 'track.remove': return `remove ${name(cmd.track)}`;
     case 'track.gain': return `gain ${name(cmd.track)}`;
     case 'track.pan': return `pan ${name(cmd.track)}`;
+    case 'track.lfe': return `lfe ${name(cmd.track)}`;
     case 'track.mute': return `mute ${name(cmd.track)}`;
     case 'track.solo': return `solo ${name(cmd.track)}`;
     case 'bus.gain': return `gain ${cmd.bus}`;

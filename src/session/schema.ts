@@ -80,6 +80,10 @@ export const TrackSchema = z.object({
   pan: z.number().min(-1).max(1),
   mute: z.boolean(),
   solo: z.boolean(),
+  /** 5.1 only: front (-1) to back (+1); absent = front */
+  panFb: z.number().min(-1).max(1).optional(),
+  /** 5.1 only: send to the LFE channel in dB; absent = none */
+  lfe: z.number().min(-144).max(12).optional(),
   eq: z.array(EqBandSchema).max(8).optional(),
   gate: GateSchema.optional(),
   comp: CompSchema.optional(),
@@ -124,6 +128,8 @@ const SessionObject = z.object({
   sampleRate: z.number().int().min(8000).max(384000),
   frameRate: z.enum(FRAME_RATES),
   start: z.string(),
+  /** the channel format of stems, master and deliverables; absent = stereo */
+  output: z.enum(['stereo', '5.1']).optional(),
   nextId: z.number().int().min(1),
   tracks: z.array(TrackSchema),
   clips: z.array(ClipSchema),

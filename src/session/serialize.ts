@@ -36,6 +36,7 @@ export function serializeSession(doc: Session): string {
   };
   const lines: string[] = [];
   for (const k of KEY_ORDER.session) {
+    if ((doc as Obj)[k] === undefined) continue;
     const value = lists[k] ? list(lists[k][0], lists[k][1]) : JSON.stringify((doc as Obj)[k]);
     lines.push(`  ${JSON.stringify(k)}: ${value}`);
   }

@@ -379,7 +379,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   return (
     <Box flexDirection="column" height={height} width={width}>
       <Header
-        name={doc.name} timecode={clock.positionToTimecode(position)} transport={snap?.transport ?? 'stopped'}
+        name={doc.output === '5.1' ? `${doc.name} · 5.1` : doc.name} timecode={clock.positionToTimecode(position)} transport={snap?.transport ?? 'stopped'}
         loop={loopText} sink={ev.sink} underruns={snap?.underruns ?? 0} late={snap?.late ?? 0} dirty={editor.dirty} width={width}
       />
       <Text color="gray">{fit(`${fit(' track', nameWidth)}kind st gain  pan MS ${fit('level', meterWidth)}│ timeline (${fit(clock.positionToTimecode(view.start), 11)})`, width)}</Text>
