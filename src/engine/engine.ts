@@ -31,7 +31,7 @@ export interface LoudnessReading {
   shortTerm: number;
   /** since play started; null until a block passes the gates */
   integrated: number | null;
-  /** dBTP for the master, sample peak (dBFS) for the stems */
+  /** max true peak since play started, dBTP */
   peak: number;
 }
 
@@ -48,7 +48,7 @@ export interface EngineSnapshot {
   /** D, M, E, master: left and right */
   buses: { id: string; left: MeterReading; right: MeterReading }[];
   offline: { clip: string; reason: string }[];
-  /** BS.1770 meters on D, M, E and the master (true peak on the master) */
+  /** BS.1770 meters and true peak on D, M, E and the master */
   loudness: LoudnessReading[];
   /** gain reduction (dB) of each track's dynamics, by track id; 0 without dynamics */
   reduction: Record<string, number>;
@@ -92,7 +92,7 @@ export class Engine {
   /** a render exception marks the plan invalid: silence until the next good plan */
   private failed: string | null = null;
 
-  /** live loudness: D, M, E without true peak (cheap), the master with it */
+  /** live loudness and true peak: D, M, E and the master */
   private loud: LoudnessMeter[];
 
   constructor(private readonly opts: EngineOptions) {
@@ -105,7 +105,7 @@ export class Engine {
 
   private newLoudnessMeters(): LoudnessMeter[] {
     const C = this.out?.channels ?? 2;
-    return ['D', 'M', 'E', 'master'].map((id) => new LoudnessMeter(this.opts.sampleRate, C, { maxBlock: this.opts.blockSize, truePeak: id === 'master' }));
+    return ['D', 'M', 'E', 'master'].map(() => new LoudnessMeter(this.opts.sampleRate, C, { maxBlock: this.opts.blockSize }));
   }
 
   setLatency(frames: number): void {
@@ -301,7 +301,7 @@ export class Engine {
         momentary: energyToLufs(m.momentaryEnergy),
         shortTerm: energyToLufs(m.shortTermEnergy),
         integrated: m.integrated(),
-        peak: 20 * Math.log10(Math.max(1e-10, i === 3 ? m.truePeakLinear : m.samplePeakLinear)),
+        peak: 20 * Math.log10(Math.max(1e-10, m.truePeakLinear)),
       })),
       reduction: Object.fromEntries((plan?.tracks ?? []).filter((t) => t.strip).map((t) => [t.id, t.strip!.reduction])),
       masterReduction: plan?.master.strip?.reduction ?? 0,

@@ -135,7 +135,7 @@ export function BusRows(p: { meters: Map<string, MeterReading>; loudness: Loudne
         const r = p.meters.get(`${b.id}:R`) ?? SILENT;
         const lo = p.loudness.find((x) => x.id === b.id);
         const label = fit(` ${b.name}`, p.labelWidth);
-        const peakLabel = b.id === 'master' ? 'TP' : 'pk';
+        const peakLabel = 'TP';
         const gr = b.id === 'master' && p.limiterGr > 0.05 ? chalk.magenta(` GR ${p.limiterGr.toFixed(1)}`) : '';
         const line =
           (b.id === 'master' ? chalk.bold(label) : label) +
