@@ -31,7 +31,7 @@ const HELP = `
     --help, --version
     new:     --rate 48000  --fps ${FRAME_RATES.join('|')}  --start 01:00:00:00  --name TEXT
     run:     -c, --command CMD (repeatable)  --script FILE  --no-save  --json
-    render:  --out DIR  --float (32-bit float; default 24-bit PCM)  --from TIME  --to TIME  --loudness  --json
+    render:  --out DIR  --float (32-bit float; default 24-bit PCM)  --from TIME  --to TIME  --loudness  --allow-offline  --json
     loudness: --json
     info:    --json
     devices: --json
@@ -63,6 +63,7 @@ const cli = meow(HELP, {
     noDevice: { type: 'boolean', default: false },
     block: { type: 'number' },
     loudness: { type: 'boolean', default: false },
+    allowOffline: { type: 'boolean', default: false },
   },
 });
 
@@ -112,6 +113,11 @@ async function cmdRender(file: string | undefined): Promise<void> {
   if (!cli.flags.out) usage('render: where to? (--out DIR)');
   const editor = SessionEditor.open(file);
   const doc = editor.doc;
+  const offline = editor.media.offlineClips(doc);
+  if (offline.length && !cli.flags.allowOffline) {
+    // A deliverable with a hole in it is worse than no deliverable.
+    throw new Error(`${offline.length} clip(s) are offline, so the render would miss them:\n${offline.map((o) => `  ${o.clip.id} (${o.clip.name}): ${o.reason}`).join('\n')}\nrelink the media, or render anyway with --allow-offline`);
+  }
   const clock = clockOf(doc);
   const pos = (t: string | undefined) => {
     if (t === undefined) return undefined;

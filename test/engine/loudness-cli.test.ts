@@ -51,3 +51,23 @@ describe('dubstage loudness', () => {
     expect(Math.abs(bext.loudness!.integrated! - mix.integrated)).toBeLessThan(0.011);
   });
 });
+
+describe('dubstage render with missing media', () => {
+  it('refuses, naming the offline clip, unless --allow-offline', () => {
+    const dir = tmpDir();
+    fs.mkdirSync(path.join(dir, 'media'));
+    const [tone] = toneSegments([{ seconds: 1, dbfs: -20 }], 1);
+    const f = writeFloatSignal24(path.join(dir, 'media'), 'gone.wav', [tone]);
+    const ed = SessionEditor.create(path.join(dir, 'r.dub'));
+    ed.execute('track add D dialogue');
+    ed.execute(`import ${f} D`);
+    ed.execute('marker add 01:00:02:00 end');
+    ed.save();
+    fs.rmSync(f);
+    const args = [cli, 'render', path.join(dir, 'r.dub'), '--out', path.join(dir, 'out')];
+    const refused = spawnSync(process.execPath, args, { encoding: 'utf8' });
+    expect(refused.status).toBe(1);
+    expect(refused.stderr).toMatch(/1 clip\(s\) are offline[\s\S]*c2 \(gone\): .*gone\.wav: file not found/);
+    expect(fs.existsSync(path.join(dir, 'out'))).toBe(false);
+  });
+});
