@@ -103,7 +103,7 @@ export class TruePeak {
 
   /** Feeds x[from, to). Render-side: no allocation. */
   process(x: Float32Array, from: number, to: number): void {
-    const { h, l1 } = FILTER;
+    const l1 = FILTER.l1;
     const hist = this.hist;
     let pos = this.pos;
     let peak = this.peak;
@@ -132,13 +132,8 @@ export class TruePeak {
         since = 0;
       }
       if (recent * l1 <= peak) continue; // no interpolated value here can beat the maximum
-      for (let p = 0; p < PHASES; p++) {
-        const c = h[p];
-        let y = 0;
-        for (let k = 0; k < TAPS; k++) y += c[k] * hist[pos + k];
-        const ay = y < 0 ? -y : y;
-        if (ay > peak) peak = ay;
-      }
+      const o = oversampledMax(hist, pos);
+      if (o > peak) peak = o;
     }
     this.pos = pos;
     this.peak = Math.max(peak, sp);
