@@ -198,7 +198,8 @@ export class SessionEditor {
           await convertSampleRate(given, dst, this.doc.sampleRate, {
             onProgress: (done, total) => {
               const pct = Math.floor((100 * done) / total);
-              if (pct !== last && onProgress) onProgress(`converting ${path.basename(given)} ${info.sampleRate} → ${this.doc.sampleRate} Hz: ${pct}%`);
+              const bar = `${'█'.repeat(Math.round(pct / 5))}${'░'.repeat(20 - Math.round(pct / 5))}`;
+              if (pct !== last && onProgress) onProgress(`converting ${path.basename(given)} ${info.sampleRate} → ${this.doc.sampleRate} Hz ${bar} ${pct}%`);
               last = pct;
             },
           });

@@ -55,7 +55,7 @@ describe('sample-rate conversion on import', () => {
     const msgs: string[] = [];
     const r = await ed.run(`import ${src} D at bwf`, (m) => msgs.push(m));
     expect(r.message).toMatch(/converted from 44100 Hz/);
-    expect(msgs.at(-1)).toMatch(/converting boom\.wav 44100 → 48000 Hz: 100%/);
+    expect(msgs.at(-1)).toMatch(/converting boom\.wav 44100 → 48000 Hz █+ 100%/);
     const clip = ed.doc.clips[0];
     expect(clip).toMatchObject({ media: 'converted/boom.48000.wav', name: 'boom', position: 10 * 48000, length: 48000 });
     const copy = path.join(dir, 'converted', 'boom.48000.wav');
