@@ -5,6 +5,7 @@ import meow from 'meow';
 import { renderSession, RenderError } from './engine/offline-render.js';
 import { WavError } from './io/wav-error.js';
 import { formatWavInfo, wavSummary } from './io/wav-info-format.js';
+import { parseEdl } from './io/edl.js';
 import { readCuePoints } from './io/wav-cues.js';
 import { probeWav } from './io/wav-reader.js';
 import { clockOf, helpText } from './session/command-line.js';
@@ -25,6 +26,7 @@ const HELP = `
     $ dubstage info FILE…                show WAV/BWF headers
     $ dubstage loudness FILE…            integrated / range / true peak (BS.1770, EBU R 128)
     $ dubstage devices                   list audio output devices (PortAudio)
+    $ dubstage edl FILE --fps RATE       read a CMX3600 EDL (events, transitions, speed changes)
     $ dubstage commands                  list the command language
 
   Options
@@ -35,6 +37,7 @@ const HELP = `
     loudness: --json
     info:    --json
     devices: --json
+    edl:     --fps RATE  --json
     mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)
 
   Examples
@@ -198,6 +201,37 @@ async function cmdLoudness(files: string[]): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
+function cmdEdl(file: string | undefined): void {
+  if (!file) usage('edl: which EDL?');
+  let rate;
+  try {
+    rate = parseFrameRate(cli.flags.fps ?? '24');
+  } catch (e) {
+    usage(`edl: ${(e as Error).message}`);
+  }
+  let text: string;
+  try {
+    text = fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+  }
+  const edl = parseEdl(text, { fps: rate.id });
+  if (cli.flags.json) {
+    console.log(JSON.stringify({ file, ...edl, rate: edl.rate.id }, null, 2));
+  } else {
+    const tc = (f: number) => formatTimecode(f, edl.rate);
+    console.log(`${file}: "${edl.title}", ${edl.events.length} events at ${edl.rate.id} fps${edl.dropFrame ? ' (drop frame)' : ''}`);
+    for (const e of edl.events) {
+      const ch = `${e.video ? 'V' : ''}${e.audio.length ? `A${e.audio.join(',')}` : ''}`;
+      const tr = e.transition.type === 'C' ? 'C' : `${e.transition.code} ${e.transition.duration}`;
+      const extra = [e.clipName && `clip ${e.clipName}`, e.speed !== undefined && `speed ${e.speed}`].filter(Boolean).join(', ');
+      console.log(`  ${String(e.number).padStart(4)} ${e.reel.slice(0, 20).padEnd(20)} ${ch.padEnd(8)} ${tr.padEnd(8)} ${tc(e.sourceIn)} ${tc(e.sourceOut)} ${tc(e.recordIn)} ${tc(e.recordOut)}${extra ? `  ${extra}` : ''}`);
+    }
+  }
+  for (const err of edl.errors) console.error(`${file}:${err.line}: ${err.reason}: ${err.text.trim()}`);
+  if (edl.errors.length) process.exitCode = 1;
+}
+
 async function cmdDevices(): Promise<void> {
   const { queryDevices } = await import('./engine/engine-client.js');
   const { rows, error } = await queryDevices();
@@ -232,6 +266,8 @@ async function main(): Promise<void> {
       return cmdDevices();
     case 'loudness':
       return cmdLoudness(rest);
+    case 'edl':
+      return cmdEdl(rest[0]);
     case 'commands':
       console.log(helpText());
       return;
