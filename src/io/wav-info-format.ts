@@ -1,5 +1,6 @@
 // Human-readable and JSON summaries of WAV headers (`dubstage info`).
 import type { CuePoint } from './wav-cues.js';
+import { parseIxml } from './ixml.js';
 import type { WavInfo } from './wav-reader.js';
 
 export function wavSummary(info: WavInfo, cues: CuePoint[] = []) {
@@ -16,6 +17,7 @@ export function wavSummary(info: WavInfo, cues: CuePoint[] = []) {
     description: info.bext?.description ?? null,
     originator: info.bext?.originator ?? null,
     loudness: info.bext?.loudness ?? null,
+    ixml: parseIxml(info.ixml, info.channels),
     hasIxml: Boolean(info.ixml),
     chunks: info.chunks.map((c) => c.id.trim()),
     warnings: info.warnings,
@@ -37,6 +39,10 @@ export function formatWavInfo(info: WavInfo, timecode?: (timeReference: number) 
     const l = s.loudness;
     lines.push(`  bext loudness: ${l.integrated ?? '-'} LUFS integrated, ${l.range ?? '-'} LU range, ${l.truePeak ?? '-'} dBTP max true peak`);
   }
+  const x = s.ixml;
+  const prod = [x.scene && `scene ${x.scene}`, x.take && `take ${x.take}`, x.tape && `tape ${x.tape}`, x.timecodeRate && `TC ${x.timecodeRate} ${x.timecodeFlag ?? ''}`.trim()].filter(Boolean);
+  if (prod.length) lines.push(`  ${prod.join(', ')}`);
+  if (x.trackNames.length) lines.push(`  tracks: ${Array.from({ length: info.channels }, (_, i) => `${i + 1} ${x.trackNames[i] ?? '-'}`).join(' · ')}`);
   if (cues.length) {
     lines.push(`  cues: ${cues.map((c) => `${c.label} @ ${(c.frame / info.sampleRate).toFixed(3)} s`).join(', ')}`);
   }

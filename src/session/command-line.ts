@@ -13,7 +13,7 @@ export type Action =
   | { kind: 'redo'; count: number }
   | { kind: 'save'; path?: string }
   | { kind: 'quit'; save: boolean; force: boolean }
-  | { kind: 'import'; file: string; track: string; at: TimeSpec | 'bwf' | undefined; channels?: number[]; name?: string; cues?: boolean }
+  | { kind: 'import'; file: string; track: string; at: TimeSpec | 'bwf' | undefined; channels?: number[]; name?: string; cues?: boolean; trackKind?: TrackKind }
   | { kind: 'help'; topic?: string };
 
 export class ParseError extends Error {
@@ -357,13 +357,16 @@ export const VERBS: Record<string, Verb> = {
     },
   },
   import: {
-    usage: 'import FILE TRACK [at TIME|bwf] [ch N[,M]] [name TEXT] [cues]', summary: 'place a WAV on a track (at a time, at its BWF timestamp (at bwf), or at the session start)',
+    usage: 'import FILE TRACK|* [at TIME|bwf] [ch N[,M]] [name TEXT] [kind KIND] [cues]', summary: 'place a WAV on a track (at a time, at its BWF timestamp (at bwf), or at the session start)',
     run: (ctx, a) => {
-      const { rest: words, opts } = options(a, ['at', 'ch', 'name']);
+      const { rest: words, opts } = options(a, ['at', 'ch', 'name', 'kind']);
       const cues = words.includes('cues');
       const rest = words.filter((w) => w !== 'cues');
       const file = need(ctx, rest, 0, 'file');
-      const track = findTrack(ctx, need(ctx, rest, 1, 'track'));
+      const trackRef = need(ctx, rest, 1, 'track (or * for one track per channel)');
+      const track = trackRef === '*' ? '*' : findTrack(ctx, trackRef);
+      const kind = (opts.kind ?? 'dialogue') as TrackKind;
+      if (!TRACK_KINDS.includes(kind)) fail(ctx, `unknown kind "${kind}" (${TRACK_KINDS.join(', ')})`);
       if (rest.length > 2) fail(ctx, `unexpected "${rest[2]}"`);
       let at: TimeSpec | 'bwf' | undefined;
       if (opts.at === 'bwf') at = 'bwf';
@@ -376,7 +379,7 @@ export const VERBS: Record<string, Verb> = {
         channels = opts.ch.split(',').map((s) => Number(s));
         if (channels.some((c) => !Number.isInteger(c) || c < 1) || channels.length > 2) fail(ctx, `"${opts.ch}" is not one or two channel numbers (1-based)`);
       }
-      return { kind: 'import', file, track, at, channels, name: opts.name, cues };
+      return { kind: 'import', file, track, at, channels, name: opts.name, cues, trackKind: kind };
     },
   },
   clip: { usage: 'clip move|trim|split|remove|gain|fade CLIP …', summary: 'clip edits: move C TIME, trim C start|end TIME, split C TIME, remove C, gain C DB, fade C in|out LEN [CURVE], xfade C1 C2 LEN [power|gain]', run: clipVerb },

@@ -2,6 +2,7 @@
 // Text commands and command objects both land here; the TUI, `dubstage run` and tests share it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { parseIxml } from '../io/ixml.js';
 import { readCuePoints } from '../io/wav-cues.js';
 import { probeWav } from '../io/wav-reader.js';
 import { clockOf, helpText, parseCommand, type Action } from './command-line.js';
@@ -217,8 +218,37 @@ export class SessionEditor {
     return path.isAbsolute(given) || fs.existsSync(given) || !fs.existsSync(besideSession) ? given : besideSession;
   }
 
+  /**
+   * A poly-WAV on one track per channel: tracks named from iXML (by INTERLEAVE_INDEX), made
+   * when missing, each clip using its channel; all of it one undo step.
+   */
+  private applyPolyImport(action: Extract<Action, { kind: 'import' }>, shownAs: string): ExecResult {
+    const file = this.locate(action.file);
+    const info = probeWav(file);
+    const names = parseIxml(info.ixml, info.channels).trackNames;
+    const base = path.basename(file).replace(/\.[^.]+$/, '');
+    const gesture = `import:${this.history.revision}`;
+    this.endGesture();
+    const placed: string[] = [];
+    for (let ch = 1; ch <= info.channels; ch++) {
+      const trackName = names[ch - 1] ?? `${base} ch${ch}`;
+      let t = this.doc.tracks.find((x) => x.name.toLowerCase() === trackName.toLowerCase());
+      if (!t) {
+        this.dispatch({ type: 'track.add', name: trackName, kind: action.trackKind ?? 'dialogue' }, { gesture });
+        t = this.doc.tracks[this.doc.tracks.length - 1];
+      }
+      const cmd = this.importCommand(file, t.id, action.at, [ch], `${base} ${trackName}`);
+      this.dispatch(cmd, { gesture });
+      placed.push(trackName);
+    }
+    this.endGesture();
+    const first = this.doc.clips[this.doc.clips.length - 1];
+    return { message: `imported ${shownAs}: ${info.channels} channel(s) on ${placed.join(', ')} at ${clockOf(this.doc).positionToTimecode(first.position)}` };
+  }
+
   /** Places an import (and its cue markers) as one undo step. */
   private applyImport(action: Extract<Action, { kind: 'import' }>, shownAs: string): ExecResult {
+    if (action.track === '*') return this.applyPolyImport(action, shownAs);
     const cmd = this.importCommand(action.file, action.track, action.at, action.channels, action.name);
     // The clip and its cue markers are one undo step.
     const gesture = `import:${this.history.revision}`;
