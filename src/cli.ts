@@ -5,7 +5,9 @@ import meow from 'meow';
 import { renderSession, RenderError } from './engine/offline-render.js';
 import { WavError } from './io/wav-error.js';
 import { formatWavInfo, wavSummary } from './io/wav-info-format.js';
+import path from 'node:path';
 import { parseEdl } from './io/edl.js';
+import { conform, scanMedia } from './session/conform.js';
 import { readCuePoints } from './io/wav-cues.js';
 import { probeWav } from './io/wav-reader.js';
 import { clockOf, helpText } from './session/command-line.js';
@@ -27,6 +29,7 @@ const HELP = `
     $ dubstage loudness FILE…            integrated / range / true peak (BS.1770, EBU R 128)
     $ dubstage devices                   list audio output devices (PortAudio)
     $ dubstage edl FILE --fps RATE       read a CMX3600 EDL (events, transitions, speed changes)
+    $ dubstage conform EDL --media DIR   build a session from an EDL and production audio
     $ dubstage commands                  list the command language
 
   Options
@@ -38,6 +41,7 @@ const HELP = `
     info:    --json
     devices: --json
     edl:     --fps RATE  --json
+    conform: --media DIR (repeatable)  --session OUT  --fps RATE  --rate 48000  --handles FRAMES  --json
     mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)
 
   Examples
@@ -67,6 +71,9 @@ const cli = meow(HELP, {
     block: { type: 'number' },
     loudness: { type: 'boolean', default: false },
     allowOffline: { type: 'boolean', default: false },
+    media: { type: 'string', isMultiple: true },
+    session: { type: 'string' },
+    handles: { type: 'number' },
   },
 });
 
@@ -201,6 +208,39 @@ async function cmdLoudness(files: string[]): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
+function cmdConform(edlFile: string | undefined): void {
+  if (!edlFile) usage('conform: which EDL? (dubstage conform EDL --media DIR --session OUT)');
+  const dirs = cli.flags.media ?? [];
+  if (dirs.length === 0) usage('conform: where is the production audio? (--media DIR, repeatable)');
+  const out = cli.flags.session ?? edlFile.replace(/\.[^.]+$/, '') + '.dub';
+  if (fs.existsSync(out)) throw new Error(`${out} already exists; choose another --session`);
+  const rate = parseFrameRate(cli.flags.fps ?? '24');
+  let text: string;
+  try {
+    text = fs.readFileSync(edlFile, 'utf8');
+  } catch (e) {
+    throw new Error(`${edlFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+  }
+  const edl = parseEdl(text, { fps: rate.id });
+  for (const d of dirs) if (!fs.existsSync(d)) throw new Error(`${d}: media folder not found`);
+  const { files, unreadable } = scanMedia(dirs, edl.rate);
+  const { editor, report } = conform({ edl, media: files, sessionFile: out, sampleRate: cli.flags.rate, handles: cli.flags.handles });
+  editor.save();
+  if (cli.flags.json) {
+    console.log(JSON.stringify({ session: out, events: report, edlErrors: edl.errors, unreadableMedia: unreadable }, null, 2));
+  } else {
+    for (const r of report) {
+      const what = r.status === 'matched' ? `${path.basename(r.file!)} (by ${r.matchedBy}, offset ${r.offset} samples, handles ${r.handles!.before}/${r.handles!.after} fr)` : r.reason ?? '';
+      console.log(`${String(r.event).padStart(4)} ${r.recordIn} ${r.reel.slice(0, 16).padEnd(16)} A${r.channels.join(',A').padEnd(6)} ${r.status.padEnd(12)} ${what}${r.status === 'matched' && r.reason ? ` — ${r.reason}` : ''}`);
+      for (const c of r.candidates ?? []) console.log(`${' '.repeat(40)}candidate: ${c}`);
+    }
+    const count = (s: string) => report.filter((r) => r.status === s).length;
+    console.log(`${out}: ${count('matched')} matched, ${count('ambiguous')} ambiguous, ${count('unmatched')} unmatched, ${count('speed-change')} speed changes flagged`);
+  }
+  for (const e of edl.errors) console.error(`${edlFile}:${e.line}: ${e.reason}`);
+  for (const u of unreadable) console.error(`warning: ${u.reason}`);
+}
+
 function cmdEdl(file: string | undefined): void {
   if (!file) usage('edl: which EDL?');
   let rate;
@@ -268,6 +308,8 @@ async function main(): Promise<void> {
       return cmdLoudness(rest);
     case 'edl':
       return cmdEdl(rest[0]);
+    case 'conform':
+      return cmdConform(rest[0]);
     case 'commands':
       console.log(helpText());
       return;
