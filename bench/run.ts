@@ -1,5 +1,5 @@
 // `npm run bench`: runs each benchmark in its own process and prints the figures that go in
-// the README. Usage: npm run bench [-- render|ui|capacity|dsp|src]
+// the README. Usage: npm run bench [-- render|ui|capacity|dsp|src|sync]
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -57,5 +57,11 @@ if (!only || only === 'src') {
   console.log('sample-rate conversion on import (libsamplerate WASM), 44.1 → 48 kHz:');
   for (const r of lines('src-bench.js', [])) {
     console.log(`  ${String(r.quality).padEnd(8)} SNR ${Number(r.snr1000).toFixed(0)} dB at 1 kHz, ${Number(r.snr15000).toFixed(0)} dB at 15 kHz; ${Number(r.secondsPerMonoMinute).toFixed(2)} s per mono minute`);
+  }
+}
+
+if (!only || only === 'sync') {
+  for (const r of lines('sync-bench.js', [])) {
+    console.log(`waveform sync, 60 s recording in a 10-minute reference: ${Number(r.seconds).toFixed(2)} s (error ${r.errorSamples} samples, confidence ${Number(r.confidence).toFixed(2)})`);
   }
 }

@@ -30,6 +30,7 @@ const HELP = `
     $ dubstage devices                   list audio output devices (PortAudio)
     $ dubstage edl FILE --fps RATE       read a CMX3600 EDL (events, transitions, speed changes)
     $ dubstage conform EDL --media DIR   build a session from an EDL and production audio
+    $ dubstage sync REF FILE…            find where recordings sit in a reference, by waveform
     $ dubstage commands                  list the command language
 
   Options
@@ -42,6 +43,7 @@ const HELP = `
     devices: --json
     edl:     --fps RATE  --json
     conform: --media DIR (repeatable)  --session OUT  --fps RATE  --rate 48000  --handles FRAMES  --json
+    sync:    --fps RATE  --json
     mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)
 
   Examples
@@ -208,6 +210,27 @@ async function cmdLoudness(files: string[]): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
+async function cmdSync(args: string[]): Promise<void> {
+  const [ref, ...files] = args;
+  if (!ref || files.length === 0) usage('sync: dubstage sync REFERENCE FILE…');
+  const { syncFiles } = await import('./engine/sync.js');
+  const rate = parseFrameRate(cli.flags.fps ?? '25');
+  const refRate = probeWav(ref).sampleRate;
+  const results = syncFiles(ref, files);
+  if (cli.flags.json) {
+    console.log(JSON.stringify(results, null, 2));
+  } else {
+    for (const r of results) {
+      if (r.offset === null) console.log(`${r.file}: no match (confidence ${r.confidence.toFixed(2)})`);
+      else {
+        const tc = formatTimecode(samplesToFrames(r.timeReference!, rate, refRate), rate);
+        console.log(`${r.file}: ${r.offset} samples into ${ref} (${(r.offset / refRate).toFixed(4)} s), starts at ${tc} at ${rate.id} fps, confidence ${r.confidence.toFixed(2)}`);
+      }
+    }
+  }
+  if (results.some((r) => r.offset === null)) process.exitCode = 1;
+}
+
 function cmdConform(edlFile: string | undefined): void {
   if (!edlFile) usage('conform: which EDL? (dubstage conform EDL --media DIR --session OUT)');
   const dirs = cli.flags.media ?? [];
@@ -310,6 +333,8 @@ async function main(): Promise<void> {
       return cmdEdl(rest[0]);
     case 'conform':
       return cmdConform(rest[0]);
+    case 'sync':
+      return cmdSync(rest);
     case 'commands':
       console.log(helpText());
       return;

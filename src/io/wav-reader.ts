@@ -283,3 +283,26 @@ export function probeWav(file: string): WavInfo {
   r.close();
   return r.info;
 }
+
+/**
+ * A whole file mixed down to mono (for analysis such as waveform sync, not for playback, which
+ * streams). Reads in chunks; the result holds every frame.
+ */
+export function readMono(file: string): { samples: Float32Array; sampleRate: number; timeReference: number } {
+  const r = WavReader.open(file);
+  try {
+    const { channels, frames, sampleRate } = r.info;
+    const out = new Float32Array(frames);
+    const chunk = 1 << 16;
+    const bufs = Array.from({ length: channels }, () => new Float32Array(chunk));
+    const all = bufs.map((_, i) => i);
+    for (let pos = 0; pos < frames; pos += chunk) {
+      const n = r.readFrames(pos, Math.min(chunk, frames - pos), all, bufs);
+      for (let c = 0; c < channels; c++) for (let i = 0; i < n; i++) out[pos + i] += bufs[c][i] / channels;
+    }
+    return { samples: out, sampleRate, timeReference: r.info.bext?.timeReference ?? 0 };
+  } finally {
+    r.close();
+  }
+}
+

@@ -14,7 +14,8 @@ export type Action =
   | { kind: 'save'; path?: string }
   | { kind: 'quit'; save: boolean; force: boolean }
   | { kind: 'import'; file: string; track: string; at: TimeSpec | 'bwf' | undefined; channels?: number[]; name?: string; cues?: boolean; trackKind?: TrackKind }
-  | { kind: 'help'; topic?: string };
+  | { kind: 'help'; topic?: string }
+  | { kind: 'sync'; clip: string; ref: string };
 
 export class ParseError extends Error {
   constructor(
@@ -384,6 +385,10 @@ export const VERBS: Record<string, Verb> = {
   },
   clip: { usage: 'clip move|trim|split|remove|gain|fade CLIP …', summary: 'clip edits: move C TIME, trim C start|end TIME, split C TIME, remove C, gain C DB, fade C in|out LEN [CURVE], xfade C1 C2 LEN [power|gain]', run: clipVerb },
   marker: { usage: 'marker add TIME NAME [NOTE] | rename M NAME | note M TEXT | move M TIME | remove M', summary: 'markers and cues', run: markerVerb },
+  sync: {
+    usage: 'sync CLIP REFCLIP', summary: 'move a clip so its audio lines up with a reference clip (waveform cross-correlation)',
+    run: (ctx, a) => ({ kind: 'sync', clip: findClip(ctx, need(ctx, a, 0, 'clip to move')), ref: findClip(ctx, need(ctx, a, 1, 'reference clip')) }),
+  },
   undo: { usage: 'undo [N]', summary: 'undo the last N edits', run: (ctx, a) => ({ kind: 'undo', count: count(ctx, a[0]) }) },
   redo: { usage: 'redo [N]', summary: 'redo', run: (ctx, a) => ({ kind: 'redo', count: count(ctx, a[0]) }) },
   w: { usage: 'w [FILE]', summary: 'save (atomic; keeps FILE.bak)', run: (_c, a) => ({ kind: 'save', path: a[0] }) },

@@ -2,9 +2,10 @@
 // Text commands and command objects both land here; the TUI, `dubstage run` and tests share it.
 import fs from 'node:fs';
 import path from 'node:path';
+import { findOffset } from '../dsp/xcorr.js';
 import { parseIxml } from '../io/ixml.js';
 import { readCuePoints } from '../io/wav-cues.js';
-import { probeWav } from '../io/wav-reader.js';
+import { probeWav, readMono } from '../io/wav-reader.js';
 import { clockOf, helpText, parseCommand, type Action } from './command-line.js';
 import { applyCommand, CommandError, describeCommand, type Command } from './commands.js';
 import { History } from './history.js';
@@ -268,6 +269,21 @@ export class SessionEditor {
     return { message: `imported ${shownAs} as ${clip.id} at ${clockOf(this.doc).positionToTimecode(clip.position)}${markers}` };
   }
 
+  /** Moves a clip so its audio lines up with a reference clip's (waveform cross-correlation). */
+  private syncClip(clipId: string, refId: string): ExecResult {
+    const clip = this.doc.clips.find((c) => c.id === clipId)!;
+    const ref = this.doc.clips.find((c) => c.id === refId)!;
+    const refAudio = readMono(this.media.resolve(ref.media));
+    const probe = readMono(this.media.resolve(clip.media));
+    if (refAudio.sampleRate !== probe.sampleRate) throw new CommandError('sync: the two clips are at different sample rates');
+    const r = findOffset(refAudio.samples, probe.samples, { sampleRate: refAudio.sampleRate });
+    if (r.offset === null) throw new CommandError(`sync: no match between ${clip.id} and ${ref.id} (confidence ${r.confidence.toFixed(2)}); the clip is left where it was`);
+    const position = ref.position + r.offset + clip.sourceStart - ref.sourceStart;
+    if (position < 0) throw new CommandError(`sync: ${clip.id} would start ${-position} samples before the session start`);
+    this.dispatch({ type: 'clip.move', clip: clip.id, position });
+    return { message: `synced ${clip.id} to ${ref.id} at ${clockOf(this.doc).positionToTimecode(position)} (confidence ${r.confidence.toFixed(2)})` };
+  }
+
   /** Runs one line of the command language. Throws ParseError / CommandError with a message. */
   execute(line: string): ExecResult {
     const action: Action = parseCommand(line, this.doc);
@@ -291,6 +307,8 @@ export class SessionEditor {
       }
       case 'help':
         return { message: helpText(action.topic) };
+      case 'sync':
+        return this.syncClip(action.clip, action.ref);
     }
   }
 }
