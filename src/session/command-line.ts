@@ -15,7 +15,8 @@ export type Action =
   | { kind: 'quit'; save: boolean; force: boolean }
   | { kind: 'import'; file: string; track: string; at: TimeSpec | 'bwf' | undefined; channels?: number[]; name?: string; cues?: boolean; trackKind?: TrackKind }
   | { kind: 'help'; topic?: string }
-  | { kind: 'sync'; clip: string; ref: string };
+  | { kind: 'sync'; clip: string; ref: string }
+  | { kind: 'expand'; clip: string };
 
 export class ParseError extends Error {
   constructor(
@@ -385,6 +386,10 @@ export const VERBS: Record<string, Verb> = {
   },
   clip: { usage: 'clip move|trim|split|remove|gain|fade CLIP …', summary: 'clip edits: move C TIME, trim C start|end TIME, split C TIME, remove C, gain C DB, fade C in|out LEN [CURVE], xfade C1 C2 LEN [power|gain]', run: clipVerb },
   marker: { usage: 'marker add TIME NAME [NOTE] | rename M NAME | note M TEXT | move M TIME | remove M', summary: 'markers and cues', run: markerVerb },
+  expand: {
+    usage: 'expand CLIP', summary: 'put every other channel the recorder made of this take (poly-WAV or split mono files) on tracks of their own, with the same edit and fades',
+    run: (ctx, a) => ({ kind: 'expand', clip: findClip(ctx, need(ctx, a, 0, 'clip')) }),
+  },
   sync: {
     usage: 'sync CLIP REFCLIP', summary: 'move a clip so its audio lines up with a reference clip (waveform cross-correlation)',
     run: (ctx, a) => ({ kind: 'sync', clip: findClip(ctx, need(ctx, a, 0, 'clip to move')), ref: findClip(ctx, need(ctx, a, 1, 'reference clip')) }),

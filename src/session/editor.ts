@@ -269,6 +269,72 @@ export class SessionEditor {
     return { message: `imported ${shownAs} as ${clip.id} at ${clockOf(this.doc).positionToTimecode(clip.position)}${markers}` };
   }
 
+  /**
+   * Field-recorder expansion: every other channel of the take — the other channels of a
+   * poly-WAV, or the sibling mono files of a split recording (same scene, take and timecode) —
+   * goes on a track of its own, named from iXML, with the clip's edit, gain and fades. One undo
+   * step.
+   */
+  private expandClip(clipId: string): ExecResult {
+    const clip = this.doc.clips.find((c) => c.id === clipId)!;
+    const file = this.media.resolve(clip.media);
+    const info = probeWav(file);
+    const x = parseIxml(info.ixml, info.channels);
+    const sources: { file: string; channel: number; name: string; shift: number }[] = [];
+    if (info.channels > 1) {
+      for (let ch = 1; ch <= info.channels; ch++) {
+        if (clip.channels.includes(ch)) continue;
+        sources.push({ file, channel: ch, name: x.trackNames[ch - 1] ?? `ch${ch}`, shift: 0 });
+      }
+    } else {
+      // split mono files: the same scene / take and timecode, in the same folder
+      const dir = path.dirname(file);
+      const tr = info.bext?.timeReference;
+      for (const f of fs.readdirSync(dir).sort()) {
+        const p = path.join(dir, f);
+        if (p === file || !/\.wav$/i.test(f)) continue;
+        try {
+          const other = probeWav(p);
+          const ox = parseIxml(other.ixml, other.channels);
+          const sameTake = x.scene && x.take && ox.scene === x.scene && ox.take === x.take;
+          if (!sameTake || other.sampleRate !== info.sampleRate || other.bext?.timeReference === undefined || tr === undefined) continue;
+          for (let ch = 1; ch <= other.channels; ch++) {
+            sources.push({ file: p, channel: ch, name: ox.trackNames[ch - 1] ?? f.replace(/\.[^.]+$/, ''), shift: other.bext.timeReference - tr });
+          }
+        } catch {
+          /* an unreadable neighbour is not part of the take */
+        }
+      }
+    }
+    if (sources.length === 0) throw new CommandError(`expand: ${clip.media} has no other channels, and no sibling files of the same scene and take were found`);
+    const source = this.doc.tracks.find((t) => t.id === clip.track)!;
+    const gesture = `expand:${this.history.revision}`;
+    this.endGesture();
+    const made: string[] = [];
+    for (const s of sources) {
+      let t = this.doc.tracks.find((x) => x.name.toLowerCase() === s.name.toLowerCase() && x.id !== source.id);
+      if (!t) {
+        let name = s.name;
+        if (this.doc.tracks.some((x) => x.name.toLowerCase() === name.toLowerCase())) name = `${name} (${source.name})`;
+        this.dispatch({ type: 'track.add', name, kind: source.kind, stem: source.stem }, { gesture });
+        t = this.doc.tracks[this.doc.tracks.length - 1];
+      }
+      const sourceStart = clip.sourceStart - s.shift;
+      if (sourceStart < 0) continue; // the sibling started later than this edit: nothing to place
+      this.dispatch({
+        type: 'clip.add', track: t.id, media: this.media.refFor(s.file), channels: [s.channel], sourceStart,
+        position: clip.position, length: clip.length, name: `${clip.name} ${s.name}`,
+      }, { gesture });
+      const added = this.doc.clips[this.doc.clips.length - 1];
+      if (clip.gainDb) this.dispatch({ type: 'clip.gain', clip: added.id, db: clip.gainDb }, { gesture });
+      if (clip.fadeIn.length) this.dispatch({ type: 'clip.fade', clip: added.id, which: 'in', length: clip.fadeIn.length, curve: clip.fadeIn.curve }, { gesture });
+      if (clip.fadeOut.length) this.dispatch({ type: 'clip.fade', clip: added.id, which: 'out', length: clip.fadeOut.length, curve: clip.fadeOut.curve }, { gesture });
+      made.push(t.name);
+    }
+    this.endGesture();
+    return { message: `expanded ${clip.id} onto ${made.join(', ')}` };
+  }
+
   /** Moves a clip so its audio lines up with a reference clip's (waveform cross-correlation). */
   private syncClip(clipId: string, refId: string): ExecResult {
     const clip = this.doc.clips.find((c) => c.id === clipId)!;
@@ -309,6 +375,8 @@ export class SessionEditor {
         return { message: helpText(action.topic) };
       case 'sync':
         return this.syncClip(action.clip, action.ref);
+      case 'expand':
+        return this.expandClip(action.clip);
     }
   }
 }

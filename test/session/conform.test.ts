@@ -4,6 +4,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseEdl } from '../../src/io/edl.js';
 import { conform, scanMedia } from '../../src/session/conform.js';
+import { SessionEditor } from '../../src/session/editor.js';
 import { chunk, fmtChunk, bextChunk, pcmData, tmpDir, writeWav } from '../helpers/wav-bytes.js';
 
 const SR = 48000;
@@ -87,5 +88,38 @@ describe('conform', () => {
     const text = execFileSync(process.execPath, [cli, 'conform', path.join(dir, 'reel1.edl'), '--media', media, '--fps', '25', '--session', path.join(dir, 'again.dub')], { encoding: 'utf8' });
     expect(text).toMatch(/4 matched, 1 ambiguous, 1 unmatched, 1 speed changes flagged/);
     expect(text).toMatch(/candidate: .*SC12_T2\.WAV/);
+  });
+});
+
+describe('field-recorder expansion', () => {
+  it('expand puts the other channels of a poly-WAV on their own tracks with the same edit and fades', () => {
+    const { dir, media } = setup();
+    const edl = parseEdl(EDL, { fps: '25' });
+    const { editor } = conform({ edl, media: scanMedia([media], edl.rate).files, sessionFile: path.join(dir, 'r.dub') });
+    const c = editor.doc.clips.find((x) => x.position === 2 * SR)!; // event 2 on A1: SC12_T2 channel 1
+    editor.dispatch({ type: 'clip.fade', clip: c.id, which: 'in', length: 480, curve: 's-curve' });
+    const r = editor.execute(`expand ${c.id}`);
+    expect(r.message).toMatch(/onto Lav/);
+    const lav = editor.doc.tracks.find((t) => t.name === 'Lav')!;
+    const added = editor.doc.clips.find((x) => x.track === lav.id)!;
+    expect(added).toMatchObject({ channels: [2], position: c.position, sourceStart: c.sourceStart, length: c.length, fadeIn: { length: 480, curve: 's-curve' } });
+    editor.execute('undo');
+    expect(editor.doc.tracks.some((t) => t.name === 'Lav')).toBe(false);
+  });
+  it('finds the sibling mono files of a split recording by scene, take and timecode', () => {
+    const dir = tmpDir();
+    const x = (name: string) => `<BWFXML><SCENE>7</SCENE><TAKE>2</TAKE><TRACK_LIST><TRACK><INTERLEAVE_INDEX>1</INTERLEAVE_INDEX><NAME>${name}</NAME></TRACK></TRACK_LIST></BWFXML>`;
+    production(dir, 'T2_1.WAV', tcSamples(1, 0, 0), 3, 1, x('Boom'));
+    production(dir, 'T2_2.WAV', tcSamples(1, 0, 0), 3, 1, x('Lav 1'));
+    production(dir, 'T2_3.WAV', tcSamples(1, 0, 0), 3, 1, x('Lav 2'));
+    production(dir, 'OTHER.WAV', tcSamples(1, 0, 0), 3, 1, ixml('8', '1', 'D1'));
+    const ed = SessionEditor.create(path.join(dir, 's.dub'), { frameRate: '25' });
+    ed.execute('track add Boom dialogue');
+    ed.execute(`import ${path.join(dir, 'T2_1.WAV')} Boom at bwf`);
+    ed.execute('clip trim c2 start +1s');
+    expect(ed.execute('expand c2').message).toBe('expanded c2 onto Lav 1, Lav 2');
+    expect(ed.doc.clips.map((c) => [c.media, c.position, c.sourceStart])).toEqual([
+      ['T2_1.WAV', SR, SR], ['T2_2.WAV', SR, SR], ['T2_3.WAV', SR, SR],
+    ]);
   });
 });
