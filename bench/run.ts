@@ -1,5 +1,5 @@
 // `npm run bench`: runs each benchmark in its own process and prints the figures that go in
-// the README. Usage: npm run bench [-- render|ui|capacity|dsp|src|sync]
+// the README. Usage: npm run bench [-- render|ui|capacity|dsp|src|sync|conform]
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -63,5 +63,11 @@ if (!only || only === 'src') {
 if (!only || only === 'sync') {
   for (const r of lines('sync-bench.js', [])) {
     console.log(`waveform sync, 60 s recording in a 10-minute reference: ${Number(r.seconds).toFixed(2)} s (error ${r.errorSamples} samples, confidence ${Number(r.confidence).toFixed(2)})`);
+  }
+}
+
+if (!only || only === 'conform') {
+  for (const r of lines('conform-bench.js', [])) {
+    console.log(`conform of the longest fixture EDL (${r.events} events, ${r.files} files): ${Number(r.seconds).toFixed(2)} s, ${r.matched} matched, peak RSS ${Number(r.peakRssMB).toFixed(0)} MB`);
   }
 }

@@ -31,6 +31,7 @@ const HELP = `
     $ dubstage edl FILE --fps RATE       read a CMX3600 EDL (events, transitions, speed changes)
     $ dubstage conform EDL --media DIR   build a session from an EDL and production audio
     $ dubstage sync REF FILE…            find where recordings sit in a reference, by waveform
+    $ dubstage otio export SESSION OUT.otio | otio import IN.otio --session OUT.dub
     $ dubstage commands                  list the command language
 
   Options
@@ -210,6 +211,36 @@ async function cmdLoudness(files: string[]): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
+async function cmdOtio(args: string[]): Promise<void> {
+  const [verb, a, b] = args;
+  const { exportOtio, importOtio } = await import('./session/otio.js');
+  const { writeFileAtomic } = await import('./io/atomic-file.js');
+  if (verb === 'export') {
+    if (!a || !b) usage('otio export SESSION OUT.otio');
+    const ed = SessionEditor.open(a);
+    writeFileAtomic(b, `${JSON.stringify(exportOtio(ed.doc, ed.media.baseDir), null, 2)}\n`);
+    console.log(`wrote ${b}`);
+    return;
+  }
+  if (verb === 'import') {
+    if (!a) usage('otio import IN.otio --session OUT.dub');
+    const out = cli.flags.session ?? a.replace(/\.[^.]+$/, '') + '.dub';
+    if (fs.existsSync(out)) throw new Error(`${out} already exists; choose another --session`);
+    let text: string;
+    try {
+      text = fs.readFileSync(a, 'utf8');
+    } catch (e) {
+      throw new Error(`${a}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+    }
+    const { editor, warnings } = importOtio(text, a, out, { sampleRate: cli.flags.rate, frameRate: cli.flags.fps ? parseFrameRate(cli.flags.fps).id : undefined });
+    editor.save();
+    console.log(`${out}: ${editor.doc.tracks.length} tracks, ${editor.doc.clips.length} clips`);
+    for (const w of warnings) console.error(`warning: ${w}`);
+    return;
+  }
+  usage('otio export SESSION OUT.otio | otio import IN.otio --session OUT.dub');
+}
+
 async function cmdSync(args: string[]): Promise<void> {
   const [ref, ...files] = args;
   if (!ref || files.length === 0) usage('sync: dubstage sync REFERENCE FILE…');
@@ -335,6 +366,8 @@ async function main(): Promise<void> {
       return cmdConform(rest[0]);
     case 'sync':
       return cmdSync(rest);
+    case 'otio':
+      return cmdOtio(rest);
     case 'commands':
       console.log(helpText());
       return;
