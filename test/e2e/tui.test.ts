@@ -39,8 +39,9 @@ describe('dubstage in a terminal', () => {
       await waitFor('Scene 12 - Kitchen, night');
       expect(term.buffer.active.type).toBe('alternate');
       await waitFor('NO DEVICE');
-      expect(screen(term)).toContain('DIA Sarah');
-      expect(screen(term)).toContain('01:00:06:10  Door slam');
+      // a frame may be half written when the screen is read: wait for each thing to show
+      await waitFor('DIA Sarah');
+      await waitFor('01:00:06:10  Door slam');
       p.write(' ');
       await waitFor('▶ PLAY');
       await waitFor(/01:00:0[1-9]:\d\d ▶ PLAY/);
@@ -93,7 +94,7 @@ describe('dubstage in a terminal', () => {
       await vi.waitFor(() => expect(screen(b.term)).toContain('Recover it?'), { timeout: 10000 });
       b.p.write('y');
       await vi.waitFor(() => expect(screen(b.term)).toMatch(/›DIA Sarah[\s\S]*DIA Tom .* mS /), { timeout: 5000 });
-      expect(screen(b.term)).toContain('[+]');
+      await vi.waitFor(() => expect(screen(b.term)).toContain('[+]'), { timeout: 5000 });
     } finally {
       b.p.kill('SIGKILL');
     }

@@ -28,11 +28,25 @@ function setup() {
   engine.start();
   let quit = 0;
   const app = render(<App editor={ed} engine={engine} columns={100} rows={30} onQuit={() => quit++} />);
+  current = app;
   return { ed, engine, app, quits: () => quit, dir };
 }
 
 const row = (frame: string, name: string) => frame.split('\n').find((l) => l.includes(name)) ?? '';
-const tick = () => new Promise((r) => setTimeout(r, 30));
+let current: ReturnType<typeof render> | null = null;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+/** Waits until the screen has settled: no new frame for 40 ms (at most 2 s, for a loaded CI box). */
+async function tick(): Promise<void> {
+  await sleep(30);
+  const t0 = Date.now();
+  let seen = current?.frames.length ?? 0;
+  while (Date.now() - t0 < 2000) {
+    await sleep(40);
+    const now = current?.frames.length ?? 0;
+    if (now === seen) return;
+    seen = now;
+  }
+}
 
 describe('the mixer screen', () => {
   it('shows the session, its tracks, buses, cues, timecode and the null sink', async () => {
