@@ -20,7 +20,7 @@ for (let t = 0; t < TRACKS; t++) {
 }
 for (let m = 0; m < 8; m++) ed.execute(`marker add ${m * 10}s "Cue ${m}"`);
 
-let view: EngineView = { connected: true, sink: { kind: 'null', name: 'null sink' }, latencyFrames: 0, snap: null, message: '', restarts: 0 };
+let view: EngineView = { connected: true, sink: { kind: 'null', name: 'null sink' }, latencyFrames: 0, snap: null, message: '', restarts: 0, monitor: null };
 const listeners = new Set<() => void>();
 const engine: EngineHandle = {
   subscribe: (fn) => (listeners.add(fn), () => listeners.delete(fn)),

@@ -45,7 +45,7 @@ const HELP = `
     edl:     --fps RATE  --json
     conform: --media DIR (repeatable)  --session OUT  --fps RATE  --rate 48000  --handles FRAMES  --json
     sync:    --fps RATE  --json
-    mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)
+    mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)  --monitor [--monitor-port N]
 
   Examples
     $ dubstage new reel1.dub --fps 23.976
@@ -70,11 +70,12 @@ const cli = meow(HELP, {
     start: { type: 'string' },
     name: { type: 'string' },
     device: { type: 'string' },
-    noDevice: { type: 'boolean', default: false },
     block: { type: 'number' },
     loudness: { type: 'boolean', default: false },
     allowOffline: { type: 'boolean', default: false },
     media: { type: 'string', isMultiple: true },
+    monitor: { type: 'boolean', default: false },
+    monitorPort: { type: 'number' },
     session: { type: 'string' },
     handles: { type: 'number' },
   },
@@ -376,7 +377,12 @@ async function main(): Promise<void> {
       return;
     default: {
       const { openMixer } = await import('./ui/open-mixer.js');
-      await openMixer(sub, { device: cli.flags.device, noDevice: cli.flags.noDevice, blockSize: cli.flags.block });
+      // meow reads --no-device as the negation of --device: it arrives as device === false
+      const device = cli.flags.device as string | boolean | undefined;
+      await openMixer(sub, {
+        device: typeof device === 'string' ? device : undefined, noDevice: device === false,
+        blockSize: cli.flags.block, monitor: cli.flags.monitor, monitorPort: cli.flags.monitorPort,
+      });
     }
   }
 }

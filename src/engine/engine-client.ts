@@ -20,6 +20,8 @@ export interface EngineView {
   /** the latest error or notice from the engine, for the status line */
   message: string;
   restarts: number;
+  /** the remote monitor's stream URL and the ssh line to reach it, when serving */
+  monitor: { url: string; tunnel: string } | null;
 }
 
 export function defaultLogDir(): string {
@@ -61,7 +63,7 @@ export function queryDevices(opts: { env?: NodeJS.ProcessEnv; logDir?: string } 
 
 export class EngineClient {
   private child: ChildProcess | null = null;
-  private view: EngineView = { connected: false, sink: null, latencyFrames: 0, snap: null, message: '', restarts: 0 };
+  private view: EngineView = { connected: false, sink: null, latencyFrames: 0, snap: null, message: '', restarts: 0, monitor: null };
   private listeners = new Set<() => void>();
   private doc: { doc: Session; baseDir: string } | null = null;
   private loop: LoopRange | null = null;
@@ -112,6 +114,9 @@ export class EngineClient {
       case 'error':
         this.log.write(`error: ${m.message}\n`);
         this.update({ message: m.message });
+        return;
+      case 'monitor':
+        this.update({ monitor: { url: m.url, tunnel: m.tunnel } });
         return;
       case 'devices':
         this.devicesWaiter?.(m);

@@ -1,6 +1,7 @@
 // Entry point of the engine process (forked by engine-client). Owns the render loop and the
 // output stream; its stdout/stderr are captured by the parent (PortAudio prints to fd 1).
 import { Engine } from './engine.js';
+import { MonitorServer } from './monitor.js';
 import { listDevices, PortAudioSink } from './portaudio.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 import { NullSink, type Sink } from './sink.js';
@@ -8,6 +9,7 @@ import { NullSink, type Sink } from './sink.js';
 let engine: Engine | null = null;
 let sink: Sink | null = null;
 let statusTimer: NodeJS.Timeout | null = null;
+let monitor: MonitorServer | null = null;
 
 function send(msg: FromEngine): void {
   if (process.connected) process.send!(msg);
@@ -33,8 +35,20 @@ async function handle(msg: ToEngine): Promise<void> {
       sink = await openSink(init);
       engine.setLatency(sink.latencyFrames);
       const e = engine;
-      sink.start((out) => e.pull(out));
       send({ t: 'ready', sink: sink.info, latencyFrames: sink.latencyFrames });
+      if (init.monitor) {
+        monitor = new MonitorServer({ sampleRate: init.sampleRate, blockSize: init.blockSize, port: init.monitorPort });
+        try {
+          const port = await monitor.start();
+          const m = monitor;
+          e.onBlock = (out) => m.push(out);
+          send({ t: 'monitor', url: m.url, tunnel: m.tunnelHint, port });
+        } catch (err) {
+          send({ t: 'error', message: `remote monitor not started: ${(err as Error).message}` });
+          monitor = null;
+        }
+      }
+      sink.start((out) => e.pull(out));
       const rate = init.statusRate ?? 30;
       let quiet = 0;
       statusTimer = setInterval(() => {
@@ -84,6 +98,7 @@ async function handle(msg: ToEngine): Promise<void> {
 async function shutdown(code: number): Promise<void> {
   if (statusTimer) clearInterval(statusTimer);
   await sink?.close();
+  await monitor?.close();
   engine?.close();
   process.exit(code);
 }

@@ -206,7 +206,15 @@ export class Engine {
    * Render loop entry: fills `out` (interleaved stereo, blockSize frames) with the next block
    * of the monitor mix (master + reference tracks). No allocation, no I/O, no logging.
    */
+  /** Called with every block handed to the sink (the remote monitor's tap). */
+  onBlock: ((out: Float32Array) => void) | null = null;
+
   pull(out: Float32Array): void {
+    this.render(out);
+    if (this.onBlock) this.onBlock(out);
+  }
+
+  private render(out: Float32Array): void {
     const n = this.opts.blockSize;
     if (this.nextPlan) this.swap();
     const plan = this.plan;

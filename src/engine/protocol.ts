@@ -12,6 +12,9 @@ export interface EngineInit {
   noDevice?: boolean;
   /** status messages per second while rolling */
   statusRate?: number;
+  /** serve what is heard as a live WAV stream on 127.0.0.1 */
+  monitor?: boolean;
+  monitorPort?: number;
 }
 
 export type ToEngine =
@@ -29,4 +32,5 @@ export type FromEngine =
   | { t: 'ready'; sink: SinkInfo; latencyFrames: number }
   | { t: 'status'; snap: EngineSnapshot }
   | { t: 'error'; message: string }
+  | { t: 'monitor'; url: string; tunnel: string; port: number }
   | { t: 'devices'; rows: DeviceRow[]; error?: string };

@@ -114,7 +114,11 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   }, [ev.message]);
 
   useEffect(() => {
-    if (ev.sink?.kind === 'null' && ev.sink.reason && ev.sink.reason !== 'no device requested') {
+    if (ev.monitor) setStatus(`monitor: on the laptop run ${ev.monitor.tunnel}, then: ffplay -nodisp '${ev.monitor.url}'`);
+  }, [ev.monitor?.url]);
+
+  useEffect(() => {
+    if (ev.sink?.kind === 'null' && ev.sink.reason && ev.sink.reason !== 'no device requested' && !ev.monitor) {
       setStatus(`no audio device (${ev.sink.reason}): playing to the null sink — meters and playhead still run`);
     }
   }, [ev.sink]);

@@ -16,6 +16,8 @@ export interface MixerOptions {
   device?: string;
   noDevice?: boolean;
   blockSize?: number;
+  monitor?: boolean;
+  monitorPort?: number;
 }
 
 const PACKAGE_ROOT = path.resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..');
@@ -51,7 +53,7 @@ export async function openMixer(sessionArg: string | undefined, opts: MixerOptio
   const blockSize = opts.blockSize ?? 512;
   const deviceId = opts.device !== undefined ? Number(opts.device) : undefined;
   if (deviceId !== undefined && !Number.isInteger(deviceId)) throw new Error(`--device takes a device id (see dubstage devices), not "${opts.device}"`);
-  const engine = new EngineClient({ sampleRate: editor.doc.sampleRate, blockSize, deviceId, noDevice: opts.noDevice });
+  const engine = new EngineClient({ sampleRate: editor.doc.sampleRate, blockSize, deviceId, noDevice: opts.noDevice, monitor: opts.monitor, monitorPort: opts.monitorPort });
   engine.start();
 
   // An autosave newer than the session is offered back.

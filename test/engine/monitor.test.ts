@@ -1,0 +1,98 @@
+// The remote monitor: a live WAV stream over HTTP on loopback, behind a token.
+import http from 'node:http';
+import fs from 'node:fs';
+import path from 'node:path';
+import { describe, expect, it, vi } from 'vitest';
+import { EngineClient } from '../../src/engine/engine-client.js';
+import { MonitorServer } from '../../src/engine/monitor.js';
+import { renderSession } from '../../src/engine/offline-render.js';
+import { WavReader } from '../../src/io/wav-reader.js';
+import { SessionEditor } from '../../src/session/editor.js';
+import { quantize24, sine, tmpDir, writeFloatSignal24 } from '../helpers/wav-bytes.js';
+
+function get(url: string): Promise<{ status: number; body: Buffer; res: http.IncomingMessage }> {
+  return new Promise((resolve, reject) => {
+    http.get(url, (res) => {
+      const parts: Buffer[] = [];
+      res.on('data', (d) => parts.push(d));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(parts), res }));
+    }).on('error', reject);
+  });
+}
+
+describe('remote monitor', () => {
+  it('refuses a request without the token, or with a wrong one, with 403', async () => {
+    const m = new MonitorServer({ sampleRate: 48000, blockSize: 512 });
+    const port = await m.start();
+    expect((await get(`http://127.0.0.1:${port}/stream.wav`)).status).toBe(403);
+    expect((await get(`http://127.0.0.1:${port}/stream.wav?token=${'0'.repeat(32)}`)).status).toBe(403);
+    expect(m.refused).toBe(2);
+    expect(m.tunnelHint).toMatch(new RegExp(`^ssh -L ${port}:127\\.0\\.0\\.1:${port} \\S+@\\S+$`));
+    await m.close();
+  });
+
+  it('streams what is heard, sample for sample, as 24-bit WAV that any player opens', async () => {
+    const dir = tmpDir();
+    fs.mkdirSync(path.join(dir, 'media'));
+    const f = writeFloatSignal24(path.join(dir, 'media'), 'a.wav', [quantize24(sine(440, 0.4, 48000))]);
+    const ed = SessionEditor.create(path.join(dir, 's.dub'));
+    ed.execute('track add D dialogue');
+    ed.execute(`import ${f} D`);
+    ed.execute('pan D L20');
+    const client = new EngineClient({ sampleRate: 48000, blockSize: 512, noDevice: true, monitor: true }, { logDir: path.join(dir, 'log') });
+    client.start();
+    client.setSession(ed.doc, ed.media.baseDir);
+    await vi.waitFor(() => expect(client.getSnapshot().monitor).not.toBeNull(), { timeout: 10000 });
+    const url = client.getSnapshot().monitor!.url;
+    // connect, then play: the stream starts with silence, then the session
+    const chunks: Buffer[] = [];
+    const req = http.get(url, (res) => res.on('data', (d) => chunks.push(d)));
+    await new Promise((r) => setTimeout(r, 300));
+    client.play();
+    await vi.waitFor(() => expect(Buffer.concat(chunks).length).toBeGreaterThan(44 + 48000 * 6 * 1.6), { timeout: 10000 });
+    req.destroy();
+    await client.close();
+    const body = Buffer.concat(chunks);
+    expect(body.toString('latin1', 0, 4)).toBe('RIFF');
+    expect(body.readUInt32LE(24)).toBe(48000);
+    expect(body.readUInt16LE(34)).toBe(24);
+    const n = Math.floor((body.length - 44) / 6);
+    const left = new Float32Array(n);
+    const right = new Float32Array(n);
+    for (let i = 0; i < n; i++) {
+      left[i] = body.readIntLE(44 + i * 6, 3) / 8388608;
+      right[i] = body.readIntLE(44 + i * 6 + 3, 3) / 8388608;
+    }
+    await renderSession(ed.doc, ed.media, { outDir: path.join(dir, 'out'), encoding: 'float32' });
+    const r = WavReader.open(path.join(dir, 'out', 's_MIX.wav'));
+    const want = [new Float32Array(r.frames), new Float32Array(r.frames)];
+    r.readFrames(0, r.frames, [0, 1], want);
+    r.close();
+    let start = 0;
+    while (start < n && left[start] === 0 && right[start] === 0) start++;
+    let lead = 0;
+    while (want[0][lead] === 0 && want[1][lead] === 0) lead++;
+    let worst = 0;
+    for (let i = 0; i < 47000; i++) {
+      worst = Math.max(worst, Math.abs(left[start + i] - want[0][lead + i]), Math.abs(right[start + i] - want[1][lead + i]));
+    }
+    expect(worst).toBeLessThanOrEqual(1 / 8388608); // the 24-bit rounding of the stream
+  });
+
+  it('drops a listener that stops reading; the engine never waits for it', async () => {
+    const m = new MonitorServer({ sampleRate: 48000, blockSize: 512, maxBacklogSeconds: 0.5 });
+    const port = await m.start();
+    const req = http.get(`http://127.0.0.1:${port}/stream.wav?token=${m.token}`, (res) => res.pause()); // never reads
+    await vi.waitFor(() => expect(m.listenerCount).toBe(1), { timeout: 5000 });
+    const block = new Float32Array(1024).fill(0.25);
+    let pushes = 0;
+    while (m.dropped === 0 && pushes < 20000) {
+      m.push(block); // the render loop's side: it must never block
+      pushes++;
+      if (pushes % 200 === 0) await new Promise((r) => setImmediate(r));
+    }
+    expect(m.dropped).toBe(1); // dropped once its backlog passed half a second, not waited for
+    req.destroy();
+    await m.close();
+  });
+});
