@@ -32,6 +32,7 @@ const HELP = `
     $ dubstage conform EDL --media DIR   build a session from an EDL and production audio
     $ dubstage sync REF FILE…            find where recordings sit in a reference, by waveform
     $ dubstage otio export SESSION OUT.otio | otio import IN.otio --session OUT.dub
+    $ dubstage listen URL                play a remote mixer's monitor stream (see --monitor)
     $ dubstage commands                  list the command language
 
   Options
@@ -212,6 +213,33 @@ async function cmdLoudness(files: string[]): Promise<void> {
   if (failed) process.exitCode = 1;
 }
 
+/** `dubstage listen URL`: plays a monitor stream; one status line, refreshed in place. */
+async function cmdListen(url: string | undefined): Promise<void> {
+  if (!url || !/^https?:\/\//.test(url)) usage('listen: dubstage listen http://127.0.0.1:PORT/stream.wav?token=… (the URL the mixer shows)');
+  const { fork } = await import('node:child_process');
+  const { defaultLogDir } = await import('./engine/engine-client.js');
+  const dir = defaultLogDir();
+  fs.mkdirSync(dir, { recursive: true });
+  const log = fs.openSync(path.join(dir, 'listen.log'), 'a');
+  const main = new URL(import.meta.url.endsWith('.ts') ? '../dist/src/engine/listen-main.js' : './engine/listen-main.js', import.meta.url);
+  const device = cli.flags.device as string | boolean | undefined;
+  const child = fork(main, [url, ...(device === false ? ['--no-device'] : [])], { stdio: ['ignore', log, log, 'ipc'], cwd: dir });
+  const tty = process.stdout.isTTY;
+  child.on('message', (m: { connected: boolean; bufferedMs: number; dropouts: number; reconnects: number; sink: string; error: string }) => {
+    const line = `${m.connected ? 'connected' : 'connecting…'}  buffer ${String(m.bufferedMs).padStart(4)} ms  dropouts ${m.dropouts}  reconnects ${m.reconnects}  out: ${m.sink}${m.error ? `  — ${m.error}` : ''}`;
+    if (tty) process.stdout.write(`\r\x1b[K${line}`);
+    else console.log(line);
+  });
+  const stop = () => {
+    child.kill('SIGTERM');
+    if (tty) process.stdout.write('\n');
+    process.exit(0);
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  await new Promise<void>((resolve) => child.on('exit', () => resolve()));
+}
+
 async function cmdOtio(args: string[]): Promise<void> {
   const [verb, a, b] = args;
   const { exportOtio, importOtio } = await import('./session/otio.js');
@@ -369,6 +397,8 @@ async function main(): Promise<void> {
       return cmdSync(rest);
     case 'otio':
       return cmdOtio(rest);
+    case 'listen':
+      return cmdListen(rest[0]);
     case 'commands':
       console.log(helpText());
       return;
