@@ -88,6 +88,15 @@ function usage(msg: string): never {
   throw new UsageError(msg);
 }
 
+/** A text file's contents, or an error that names the file and says what is wrong. */
+function readText(file: string): string {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
+  }
+}
+
 function cmdNew(file: string | undefined): void {
   if (!file) usage('new: which session file? (dubstage new SESSION)');
   if (fs.existsSync(file)) throw new Error(`${file} already exists; open it or choose another name`);
@@ -106,13 +115,7 @@ async function cmdRun(file: string | undefined): Promise<void> {
   const lines: ScriptLine[] = [];
   (cli.flags.command ?? []).forEach((c, i) => lines.push({ text: c, origin: `-c #${i + 1}` }));
   if (cli.flags.script) {
-    let text: string;
-    try {
-      text = fs.readFileSync(cli.flags.script, 'utf8');
-    } catch (e) {
-      throw new Error(`${cli.flags.script}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'script not found' : (e as Error).message}`);
-    }
-    lines.push(...scriptLines(text, cli.flags.script));
+    lines.push(...scriptLines(readText(cli.flags.script), cli.flags.script));
   }
   if (lines.length === 0) usage('run: give commands with -c CMD or --script FILE');
   const editor = SessionEditor.openOrCreate(file);
@@ -255,12 +258,7 @@ async function cmdOtio(args: string[]): Promise<void> {
     if (!a) usage('otio import IN.otio --session OUT.dub');
     const out = cli.flags.session ?? a.replace(/\.[^.]+$/, '') + '.dub';
     if (fs.existsSync(out)) throw new Error(`${out} already exists; choose another --session`);
-    let text: string;
-    try {
-      text = fs.readFileSync(a, 'utf8');
-    } catch (e) {
-      throw new Error(`${a}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
-    }
+    const text = readText(a);
     const { editor, warnings } = importOtio(text, a, out, { sampleRate: cli.flags.rate, frameRate: cli.flags.fps ? parseFrameRate(cli.flags.fps).id : undefined });
     editor.save();
     console.log(`${out}: ${editor.doc.tracks.length} tracks, ${editor.doc.clips.length} clips`);
@@ -298,12 +296,7 @@ function cmdConform(edlFile: string | undefined): void {
   const out = cli.flags.session ?? edlFile.replace(/\.[^.]+$/, '') + '.dub';
   if (fs.existsSync(out)) throw new Error(`${out} already exists; choose another --session`);
   const rate = parseFrameRate(cli.flags.fps ?? '24');
-  let text: string;
-  try {
-    text = fs.readFileSync(edlFile, 'utf8');
-  } catch (e) {
-    throw new Error(`${edlFile}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
-  }
+  const text = readText(edlFile);
   const edl = parseEdl(text, { fps: rate.id });
   for (const d of dirs) if (!fs.existsSync(d)) throw new Error(`${d}: media folder not found`);
   const { files, unreadable } = scanMedia(dirs, edl.rate);
@@ -332,12 +325,7 @@ function cmdEdl(file: string | undefined): void {
   } catch (e) {
     usage(`edl: ${(e as Error).message}`);
   }
-  let text: string;
-  try {
-    text = fs.readFileSync(file, 'utf8');
-  } catch (e) {
-    throw new Error(`${file}: ${(e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : (e as Error).message}`);
-  }
+  const text = readText(file);
   const edl = parseEdl(text, { fps: rate.id });
   if (cli.flags.json) {
     console.log(JSON.stringify({ file, ...edl, rate: edl.rate.id }, null, 2));
