@@ -308,11 +308,6 @@ export class Butler implements SourceFeed {
     return true;
   }
 
-  /** Slots in use, for tests and the status line. */
-  get activeSlots(): number {
-    return this.slots.filter((s) => s.clip !== null).length;
-  }
-
   close(): void {
     for (const fd of this.openFiles.values()) if (fd >= 0) fs.closeSync(fd);
     this.openFiles.clear();

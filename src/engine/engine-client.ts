@@ -119,7 +119,7 @@ export class EngineClient {
         this.update({ monitor: { url: m.url, tunnel: m.tunnel } });
         return;
       case 'devices':
-        this.devicesWaiter?.(m);
+        return; // answered by queryDevices' own process
     }
   }
 
@@ -187,16 +187,6 @@ export class EngineClient {
   /** Kills the engine process the hard way (tests of crash recovery). */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     this.child?.kill(signal);
-  }
-
-  private devicesWaiter: ((m: { rows: DeviceRow[]; error?: string }) => void) | null = null;
-
-  /** Lists PortAudio devices, as seen from the engine process. */
-  devices(): Promise<{ rows: DeviceRow[]; error?: string }> {
-    return new Promise((resolve) => {
-      this.devicesWaiter = resolve;
-      this.send({ t: 'devices' });
-    });
   }
 
   async close(): Promise<void> {

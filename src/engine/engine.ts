@@ -127,11 +127,6 @@ export class Engine {
     if (!this.plan) this.swap();
   }
 
-  /** Forget cached media headers (files were replaced on disk). */
-  refreshMedia(): void {
-    this.media?.refresh();
-  }
-
   private swap(): void {
     const next = this.nextPlan!;
     this.nextPlan = null;

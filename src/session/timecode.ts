@@ -172,10 +172,4 @@ export class TimelineClock {
   get samplesPerFrame(): number {
     return (this.rate.den * this.sampleRate) / this.rate.num;
   }
-
-  /** Position of the start of the frame that contains `position` (snap to frame). */
-  snapToFrame(position: number): number {
-    const f = samplesToFrames(position, this.rate, this.sampleRate);
-    return framesToSamples(f, this.rate, this.sampleRate);
-  }
 }

@@ -8,7 +8,7 @@ import type { Clip, EqBand, Marker, Session, Track } from '../session/schema.js'
 import type { TimelineClock } from '../session/timecode.js';
 import { fit, formatDb, formatPan } from './format.js';
 import { KEYMAP } from './keymap.js';
-import { meterString } from './Meter.js';
+import { meterString } from './meter-string.js';
 import { markerStrip, trackStrip, type TimelineView } from './timeline.js';
 
 const SILENT: MeterReading = { peak: -120, rms: -120 };

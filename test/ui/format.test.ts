@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { fit, formatDb, formatPan, meterCells, meterColor } from '../../src/ui/format.js';
-import { meterString } from '../../src/ui/Meter.js';
+import { meterString } from '../../src/ui/meter-string.js';
 import { columnOf, markerStrip, trackStrip, viewAround } from '../../src/ui/timeline.js';
 
 const strip = (s: string) => s.replace(/\x1b\[[0-9;]*m/g, '');

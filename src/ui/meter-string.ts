@@ -1,7 +1,6 @@
-// Horizontal level meters as pre-coloured strings: props in, cells out. RMS fills the bar,
+// Horizontal level meters as pre-coloured strings: levels in, cells out. RMS fills the bar,
 // the held peak is a marker. One string per meter keeps Ink's layout work per frame small.
 import chalk from 'chalk';
-import { Text } from 'ink';
 import { meterCells, meterColor } from './format.js';
 
 const paint = { green: chalk.green, yellow: chalk.yellow, red: chalk.red };
@@ -19,14 +18,4 @@ export function meterString(rms: number, peak: number, width: number): string {
     (marker ? paint[meterColor(peak)]('▏') : '') +
     (rest ? chalk.gray('·'.repeat(rest)) : '')
   );
-}
-
-export interface MeterProps {
-  rms: number;
-  peak: number;
-  width: number;
-}
-
-export function Meter({ rms, peak, width }: MeterProps) {
-  return <Text>{meterString(rms, peak, width)}</Text>;
 }
