@@ -46,7 +46,7 @@ const HELP = `
     edl:     --fps RATE  --json
     conform: --media DIR (repeatable)  --session OUT  --fps RATE  --rate 48000  --handles FRAMES  --json
     sync:    --fps RATE  --json
-    mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)  --monitor [--monitor-port N]
+    mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)  --monitor [--monitor-port N] [--monitor-bind ADDR]
 
   Examples
     $ dubstage new reel1.dub --fps 23.976
@@ -77,6 +77,7 @@ const cli = meow(HELP, {
     media: { type: 'string', isMultiple: true },
     monitor: { type: 'boolean', default: false },
     monitorPort: { type: 'number' },
+    monitorBind: { type: 'string' },
     session: { type: 'string' },
     handles: { type: 'number' },
   },
@@ -228,8 +229,8 @@ async function cmdListen(url: string | undefined): Promise<void> {
   const device = cli.flags.device as string | boolean | undefined;
   const child = fork(main, [url, ...(device === false ? ['--no-device'] : [])], { stdio: ['ignore', log, log, 'ipc'], cwd: dir });
   const tty = process.stdout.isTTY;
-  child.on('message', (m: { connected: boolean; bufferedMs: number; dropouts: number; reconnects: number; sink: string; error: string }) => {
-    const line = `${m.connected ? 'connected' : 'connecting…'}  buffer ${String(m.bufferedMs).padStart(4)} ms  dropouts ${m.dropouts}  reconnects ${m.reconnects}  out: ${m.sink}${m.error ? `  — ${m.error}` : ''}`;
+  child.on('message', (m: { connected: boolean; bufferedMs: number; latencyMs: number; dropouts: number; reconnects: number; sink: string; error: string }) => {
+    const line = `${m.connected ? 'connected' : 'connecting…'}  buffer ${String(m.bufferedMs).padStart(4)} ms  latency ${String(m.latencyMs).padStart(4)} ms  dropouts ${m.dropouts}  reconnects ${m.reconnects}  out: ${m.sink}${m.error ? `  — ${m.error}` : ''}`;
     if (tty) process.stdout.write(`\r\x1b[K${line}`);
     else console.log(line);
   });
@@ -399,7 +400,7 @@ async function main(): Promise<void> {
       const device = cli.flags.device as string | boolean | undefined;
       await openMixer(sub, {
         device: typeof device === 'string' ? device : undefined, noDevice: device === false,
-        blockSize: cli.flags.block, monitor: cli.flags.monitor, monitorPort: cli.flags.monitorPort,
+        blockSize: cli.flags.block, monitor: cli.flags.monitor || Boolean(cli.flags.monitorBind), monitorPort: cli.flags.monitorPort, monitorBind: cli.flags.monitorBind,
       });
     }
   }

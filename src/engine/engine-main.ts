@@ -39,9 +39,9 @@ async function handle(msg: ToEngine): Promise<void> {
       if (init.monitor) {
         monitor = new MonitorServer({ sampleRate: init.sampleRate, blockSize: init.blockSize, port: init.monitorPort });
         try {
-          const port = await monitor.start();
+          const port = await monitor.start(init.monitorBind);
           const m = monitor;
-          e.onBlock = (out) => m.push(out);
+          e.onBlock = (out, position, jump) => m.push(out, position, jump);
           send({ t: 'monitor', url: m.url, tunnel: m.tunnelHint, port });
         } catch (err) {
           send({ t: 'error', message: `remote monitor not started: ${(err as Error).message}` });

@@ -201,12 +201,25 @@ export class Engine {
    * Render loop entry: fills `out` (interleaved stereo, blockSize frames) with the next block
    * of the monitor mix (master + reference tracks). No allocation, no I/O, no logging.
    */
-  /** Called with every block handed to the sink (the remote monitor's tap). */
-  onBlock: ((out: Float32Array) => void) | null = null;
+  /**
+   * Called with every block handed to the sink (the remote monitor's tap), with the timeline
+   * position of its first sample and whether it does not follow on from the block before.
+   */
+  onBlock: ((out: Float32Array, position: number, discontinuity: boolean) => void) | null = null;
+  /** where the last block's audio came from (-1: it was silence) */
+  private renderedFrom = -1;
+  private nextExpected = -1;
 
   pull(out: Float32Array): void {
+    this.renderedFrom = -1;
     this.render(out);
-    if (this.onBlock) this.onBlock(out);
+    if (this.onBlock) {
+      const from = this.renderedFrom;
+      // audio that does not follow on from the block before (a locate, a loop wrap, a start
+      // after silence) is a discontinuity: listeners drop what they hold
+      this.onBlock(out, from >= 0 ? from : this.position, from >= 0 && from !== this.nextExpected);
+      this.nextExpected = from >= 0 ? from + this.opts.blockSize : -1;
+    }
   }
 
   private render(out: Float32Array): void {
@@ -221,11 +234,13 @@ export class Engine {
       if (this.state === 'locating' || this.state === 'stopped') this.butler.service(this.position, this.loop ? this.loop.start : -1);
       return;
     }
+    this.renderedFrom = this.position;
     try {
       this.underruns += renderBlock(plan, this.butler, this.position, n, this.out, this.trackMeters);
     } catch (e) {
       // Contain failures: never keep rendering from bad state.
       this.failed = (e as Error).message;
+      this.renderedFrom = -1;
       out.fill(0);
       return;
     }

@@ -3,6 +3,7 @@
 // naudiodon prints to fd 1 and may crash natively. Reports its state to the parent over IPC;
 // reconnects by itself after a network drop.
 import http from 'node:http';
+import { FLAG_DISCONTINUITY, FRAME_HEADER } from './monitor.js';
 import { PortAudioSink } from './portaudio.js';
 import { NullSink, type Sink } from './sink.js';
 
@@ -10,8 +11,13 @@ interface State {
   t: 'state';
   connected: boolean;
   bufferedMs: number;
+  /** queued audio plus the output device's own queue: how late what is heard is */
+  latencyMs: number;
   dropouts: number;
   reconnects: number;
+  flushes: number;
+  /** timeline position (samples) of the newest block received */
+  position: number;
   sink: string;
   error: string;
 }
@@ -24,7 +30,8 @@ const RATE = 48000;
 const ring = new Float32Array(RATE * 4 * 2);
 let readPos = 0;
 let writePos = 0;
-const state: State = { t: 'state', connected: false, bufferedMs: 0, dropouts: 0, reconnects: 0, sink: '', error: '' };
+const state: State = { t: 'state', connected: false, bufferedMs: 0, latencyMs: 0, dropouts: 0, reconnects: 0, flushes: 0, position: 0, sink: '', error: '' };
+let deviceLatency = 0;
 let started = false;
 const PREROLL = RATE * 0.1 * 2; // 100 ms before playing after a (re)connect
 
@@ -43,10 +50,12 @@ function pull(out: Float32Array): void {
   readPos += out.length;
 }
 
+/** Parses the framed stream (/stream.dub): a WAV header, then frames of FRAME_HEADER + PCM. */
 function connect(): void {
-  let header: Buffer = Buffer.alloc(0);
-  let carry: Buffer = Buffer.alloc(0);
-  const req = http.get(url, (res) => {
+  let pending: Buffer = Buffer.alloc(0);
+  let headerSeen = false;
+  const framedUrl = url.replace('/stream.wav', '/stream.dub');
+  const req = http.get(framedUrl, (res) => {
     if (res.statusCode !== 200) {
       state.error = res.statusCode === 403 ? 'the server refused the token (403)' : `HTTP ${res.statusCode}`;
       res.resume();
@@ -55,26 +64,39 @@ function connect(): void {
     state.connected = true;
     state.error = '';
     res.on('data', (d: Buffer) => {
-      let data = d;
-      if (header.length < 44) {
-        const need = 44 - header.length;
-        header = Buffer.concat([header, data.subarray(0, need)]);
-        data = data.subarray(need);
-        if (header.length < 44) return;
-        if (header.toString('latin1', 0, 4) !== 'RIFF' || header.readUInt16LE(34) !== 24 || header.readUInt32LE(24) !== RATE) {
-          state.error = 'not a dubstage monitor stream (24-bit, 48 kHz WAV)';
+      pending = pending.length ? Buffer.concat([pending, d]) : d;
+      if (!headerSeen) {
+        if (pending.length < 44) return;
+        if (pending.toString('latin1', 0, 4) !== 'RIFF' || pending.readUInt16LE(34) !== 24 || pending.readUInt32LE(24) !== RATE) {
+          state.error = 'not a dubstage monitor stream (24-bit, 48 kHz)';
           req.destroy();
           return;
         }
+        headerSeen = true;
+        pending = pending.subarray(44);
       }
-      const all = carry.length ? Buffer.concat([carry, data]) : data;
-      const samples = Math.floor(all.length / 3);
-      for (let i = 0; i < samples; i++) {
-        if (buffered() >= ring.length) readPos++; // overrun: drop the oldest
-        ring[writePos % ring.length] = all.readIntLE(i * 3, 3) / 8388608;
-        writePos++;
+      while (pending.length >= FRAME_HEADER) {
+        if (pending.toString('latin1', 0, 4) !== 'DSF1') {
+          state.error = 'lost the frame boundary; reconnecting';
+          req.destroy();
+          return;
+        }
+        const bytes = pending.readUInt32LE(16);
+        if (pending.length < FRAME_HEADER + bytes) break;
+        if (pending.readUInt32LE(4) & FLAG_DISCONTINUITY) {
+          // the mixer located, looped or started: what is queued is stale
+          readPos = writePos;
+          started = false;
+          state.flushes++;
+        }
+        state.position = pending.readDoubleLE(8);
+        for (let o = FRAME_HEADER; o < FRAME_HEADER + bytes; o += 3) {
+          if (buffered() >= ring.length) readPos++; // overrun: drop the oldest
+          ring[writePos % ring.length] = pending.readIntLE(o, 3) / 8388608;
+          writePos++;
+        }
+        pending = pending.subarray(FRAME_HEADER + bytes);
       }
-      carry = all.subarray(samples * 3);
     });
     res.on('end', retry);
     res.on('error', retry);
@@ -109,10 +131,12 @@ async function main(): Promise<void> {
     }
   }
   state.sink = sink.info.kind === 'null' ? `NO DEVICE (${sink.info.reason ?? 'null sink'})` : sink.info.name;
+  deviceLatency = sink.latencyFrames;
   sink.start(pull);
   connect();
   setInterval(() => {
     state.bufferedMs = Math.round((buffered() / 2 / RATE) * 1000);
+    state.latencyMs = Math.round(((buffered() / 2 + deviceLatency) / RATE) * 1000);
     process.send?.(state);
   }, 200);
 }

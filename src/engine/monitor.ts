@@ -19,7 +19,13 @@ export interface MonitorOptions {
 interface Listener {
   res: http.ServerResponse;
   dropped: boolean;
+  /** framed stream (/stream.dub): each block carries its position and a discontinuity flag */
+  framed: boolean;
 }
+
+/** Frame header of /stream.dub: 'DSF1', flags (1 = discontinuity: flush), position, byte count. */
+export const FRAME_HEADER = 20;
+export const FLAG_DISCONTINUITY = 1;
 
 /** A WAV header for a stream of unknown length (sizes set to the maximum). */
 function streamHeader(sampleRate: number, channels: number, bits: number): Buffer {
@@ -45,6 +51,7 @@ export class MonitorServer {
   private server: http.Server | null = null;
   private listeners: Listener[] = [];
   private readonly pool: Buffer[] = [];
+  private readonly heads: Buffer[] = [];
   private next = 0;
   private readonly maxBacklog: number;
   port = 0;
@@ -58,17 +65,31 @@ export class MonitorServer {
     this.maxBacklog = Math.round((opts.maxBacklogSeconds ?? 2) * opts.sampleRate) * 6;
     // A ring of buffers large enough that none is reused while a socket may still hold it.
     const count = Math.ceil(this.maxBacklog / blockBytes) + 8;
-    for (let i = 0; i < count; i++) this.pool.push(Buffer.alloc(blockBytes));
+    for (let i = 0; i < count; i++) {
+      this.pool.push(Buffer.alloc(blockBytes));
+      this.heads.push(Buffer.alloc(FRAME_HEADER));
+    }
   }
 
-  /** Listens on 127.0.0.1 (the SSH tunnel's end); resolves with the port. */
-  start(): Promise<number> {
+  private server6: http.Server | null = null;
+
+  /**
+   * Listens on 127.0.0.1 and ::1 (the SSH tunnel's end), or on `bind` when the user asked for
+   * another address; resolves with the port.
+   */
+  start(bind = '127.0.0.1'): Promise<number> {
     return new Promise((resolve, reject) => {
       const server = http.createServer((req, res) => this.handle(req, res));
       server.on('error', reject);
-      server.listen(this.opts.port ?? 0, '127.0.0.1', () => {
+      server.listen(this.opts.port ?? 0, bind, () => {
         this.port = (server.address() as AddressInfo).port;
         this.server = server;
+        if (bind === '127.0.0.1') {
+          // the same port on IPv6 loopback, where there is one (best effort)
+          const s6 = http.createServer((req, res) => this.handle(req, res));
+          s6.on('error', () => undefined);
+          s6.listen(this.port, '::1', () => (this.server6 = s6));
+        }
         resolve(this.port);
       });
     });
@@ -104,15 +125,16 @@ export class MonitorServer {
       res.end('forbidden\n');
       return;
     }
-    if (url.pathname !== '/stream.wav') {
+    const framed = url.pathname === '/stream.dub';
+    if (url.pathname !== '/stream.wav' && !framed) {
       res.writeHead(404, { 'Content-Type': 'text/plain' });
       res.end('not found (the stream is /stream.wav)\n');
       return;
     }
-    res.writeHead(200, { 'Content-Type': 'audio/wav', 'Cache-Control': 'no-store', Connection: 'close' });
+    res.writeHead(200, { 'Content-Type': framed ? 'application/octet-stream' : 'audio/wav', 'Cache-Control': 'no-store', Connection: 'close' });
     res.socket?.setNoDelay(true);
     res.write(streamHeader(this.opts.sampleRate, 2, 24));
-    const l: Listener = { res, dropped: false };
+    const l: Listener = { res, dropped: false, framed };
     this.listeners.push(l);
     const remove = () => {
       this.listeners = this.listeners.filter((x) => x !== l);
@@ -126,10 +148,15 @@ export class MonitorServer {
    * render loop: the buffer comes from the pool; a listener more than `maxBacklog` behind is
    * dropped rather than waited for.
    */
-  push(block: Float32Array): void {
+  push(block: Float32Array, position = 0, discontinuity = false): void {
     if (this.listeners.length === 0) return;
     const buf = this.pool[this.next];
+    const head = this.heads[this.next];
     this.next = (this.next + 1) % this.pool.length;
+    head.write('DSF1', 0, 'latin1');
+    head.writeUInt32LE(discontinuity ? FLAG_DISCONTINUITY : 0, 4);
+    head.writeDoubleLE(position, 8);
+    head.writeUInt32LE(block.length * 3, 16);
     const n = block.length;
     for (let i = 0, o = 0; i < n; i++, o += 3) {
       let v = Math.round(block[i] * 8388608);
@@ -148,6 +175,7 @@ export class MonitorServer {
         l.res.destroy();
         continue;
       }
+      if (l.framed) l.res.write(head);
       l.res.write(buf);
     }
   }
@@ -155,6 +183,7 @@ export class MonitorServer {
   async close(): Promise<void> {
     for (const l of this.listeners) l.res.destroy();
     this.listeners = [];
+    await new Promise<void>((resolve) => (this.server6 ? this.server6.close(() => resolve()) : resolve()));
     await new Promise<void>((resolve) => (this.server ? this.server.close(() => resolve()) : resolve()));
   }
 }

@@ -15,6 +15,8 @@ export interface EngineInit {
   /** serve what is heard as a live WAV stream on 127.0.0.1 */
   monitor?: boolean;
   monitorPort?: number;
+  /** an address other than loopback (the user was warned) */
+  monitorBind?: string;
 }
 
 export type ToEngine =

@@ -18,6 +18,7 @@ export interface MixerOptions {
   blockSize?: number;
   monitor?: boolean;
   monitorPort?: number;
+  monitorBind?: string;
 }
 
 const PACKAGE_ROOT = path.resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..');
@@ -53,7 +54,14 @@ export async function openMixer(sessionArg: string | undefined, opts: MixerOptio
   const blockSize = opts.blockSize ?? 512;
   const deviceId = opts.device !== undefined ? Number(opts.device) : undefined;
   if (deviceId !== undefined && !Number.isInteger(deviceId)) throw new Error(`--device takes a device id (see dubstage devices), not "${opts.device}"`);
-  const engine = new EngineClient({ sampleRate: editor.doc.sampleRate, blockSize, deviceId, noDevice: opts.noDevice, monitor: opts.monitor, monitorPort: opts.monitorPort });
+  if (opts.monitorBind && !['127.0.0.1', '::1', 'localhost'].includes(opts.monitorBind)) {
+    // Anyone who can reach that address and learns the token can listen: say so before it starts.
+    process.stderr.write(`dubstage: warning: the monitor stream will listen on ${opts.monitorBind}, not only on this machine; anyone who reaches it with the token can hear the mix\n`);
+  }
+  const engine = new EngineClient({
+    sampleRate: editor.doc.sampleRate, blockSize, deviceId, noDevice: opts.noDevice,
+    monitor: opts.monitor, monitorPort: opts.monitorPort, monitorBind: opts.monitorBind,
+  });
   engine.start();
 
   // An autosave newer than the session is offered back.

@@ -150,3 +150,49 @@ describe('dubstage listen', () => {
     expect(got).toEqual(sent.map((v) => Math.fround(v)));
   });
 });
+
+describe('locate while streaming', () => {
+  it('marks the first block after a locate as a discontinuity; nothing from before it follows', async () => {
+    const dir = tmpDir();
+    fs.mkdirSync(path.join(dir, 'media'));
+    const f = writeFloatSignal24(path.join(dir, 'media'), 'a.wav', [quantize24(sine(300, 0.3, 48000 * 20))]);
+    const ed = SessionEditor.create(path.join(dir, 's.dub'));
+    ed.execute('track add D dialogue');
+    ed.execute(`import ${f} D`);
+    const client = new EngineClient({ sampleRate: 48000, blockSize: 512, noDevice: true, monitor: true }, { logDir: path.join(dir, 'log') });
+    client.start();
+    client.setSession(ed.doc, ed.media.baseDir);
+    await vi.waitFor(() => expect(client.getSnapshot().monitor).not.toBeNull(), { timeout: 10000 });
+    const frames: { flags: number; position: number }[] = [];
+    let pending = Buffer.alloc(0);
+    let header = false;
+    const req = http.get(client.getSnapshot().monitor!.url.replace('/stream.wav', '/stream.dub'), (res) =>
+      res.on('data', (d: Buffer) => {
+        pending = Buffer.concat([pending, d]);
+        if (!header && pending.length >= 44) {
+          header = true;
+          pending = pending.subarray(44);
+        }
+        while (header && pending.length >= 20 && pending.length >= 20 + pending.readUInt32LE(16)) {
+          frames.push({ flags: pending.readUInt32LE(4), position: pending.readDoubleLE(8) });
+          pending = pending.subarray(20 + pending.readUInt32LE(16));
+        }
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 200));
+    client.play();
+    await vi.waitFor(() => expect(frames.filter((x) => x.position > 48000).length).toBeGreaterThan(5), { timeout: 10000 });
+    const target = 10 * 48000;
+    client.locate(target);
+    await vi.waitFor(() => expect(frames.some((x) => x.position >= target + 48000)).toBe(true), { timeout: 10000 });
+    req.destroy();
+    await client.close();
+    const jump = frames.findIndex((x) => x.flags & 1 && x.position === target);
+    expect(jump).toBeGreaterThan(0);
+    const after = frames.slice(jump);
+    for (let i = 1; i < after.length; i++) {
+      expect(after[i].position).toBe(after[i - 1].position + 512); // continuous, and only from the new place
+      expect(after[i].flags & 1).toBe(0);
+    }
+  });
+});
