@@ -20,13 +20,13 @@ for (let t = 0; t < TRACKS; t++) {
 }
 for (let m = 0; m < 8; m++) ed.execute(`marker add ${m * 10}s "Cue ${m}"`);
 
-let view: EngineView = { connected: true, sink: { kind: 'null', name: 'null sink' }, latencyFrames: 0, snap: null, message: '', restarts: 0, monitor: null };
+let view: EngineView = { connected: true, sink: { kind: 'null', name: 'null sink' }, latencyFrames: 0, snap: null, message: '', restarts: 0, monitor: null, monitorStatus: null };
 const listeners = new Set<() => void>();
 const engine: EngineHandle = {
   subscribe: (fn) => (listeners.add(fn), () => listeners.delete(fn)),
   getSnapshot: () => view,
   setSession: () => undefined, toggle: () => undefined, play: () => undefined, stop: () => undefined,
-  locate: () => undefined, setLoop: () => undefined, clearMessage: () => undefined, logFile: '/dev/null',
+  locate: () => undefined, setLoop: () => undefined, clearMessage: () => undefined, follow: () => undefined, logFile: '/dev/null',
 };
 
 function snap(i: number): EngineSnapshot {

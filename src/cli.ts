@@ -2,6 +2,8 @@
 // Exit codes: 0 done, 1 the work failed (the message says why), 2 the command line was wrong.
 import fs from 'node:fs';
 import meow from 'meow';
+import type { ListenState } from './engine/listen-main.js';
+import type { MonitorFormat } from './engine/monitor.js';
 import { renderSession, RenderError } from './engine/offline-render.js';
 import { WavError } from './io/wav-error.js';
 import { formatWavInfo, wavSummary } from './io/wav-info-format.js';
@@ -46,7 +48,10 @@ const HELP = `
     edl:     --fps RATE  --json
     conform: --media DIR (repeatable)  --session OUT  --fps RATE  --rate 48000  --handles FRAMES  --json
     sync:    --fps RATE  --json
-    mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)  --monitor [--monitor-port N] [--monitor-bind ADDR]
+    mixer:   --device ID  --no-device (null sink)  --block FRAMES (default 512)
+             --monitor[=pcm24|pcm16|opus] (serve what is heard for dubstage listen, ffplay, mpv, VLC)
+             --monitor-bitrate KBPS (Opus, default 128)  --monitor-port N (default 7710)  --monitor-bind ADDR
+    listen:  --no-device (null sink)
 
   Examples
     $ dubstage new reel1.dub --fps 23.976
@@ -75,7 +80,9 @@ const cli = meow(HELP, {
     loudness: { type: 'boolean', default: false },
     allowOffline: { type: 'boolean', default: false },
     media: { type: 'string', isMultiple: true },
-    monitor: { type: 'boolean', default: false },
+    // a string so that --monitor=opus works; a bare --monitor arrives as ''
+    monitor: { type: 'string' },
+    monitorBitrate: { type: 'number' },
     monitorPort: { type: 'number' },
     monitorBind: { type: 'string' },
     session: { type: 'string' },
@@ -219,7 +226,7 @@ async function cmdLoudness(files: string[]): Promise<void> {
 
 /** `dubstage listen URL`: plays a monitor stream; one status line, refreshed in place. */
 async function cmdListen(url: string | undefined): Promise<void> {
-  if (!url || !/^https?:\/\//.test(url)) usage('listen: dubstage listen http://127.0.0.1:PORT/stream.wav?token=… (the URL the mixer shows)');
+  if (!url || !/^https?:\/\//.test(url)) usage('listen: dubstage listen http://127.0.0.1:PORT/stream.wav?token=… (the URL the mixer shows; /stream.opus for Opus)');
   const { fork } = await import('node:child_process');
   const { defaultLogDir } = await import('./engine/engine-client.js');
   const dir = defaultLogDir();
@@ -229,8 +236,9 @@ async function cmdListen(url: string | undefined): Promise<void> {
   const device = cli.flags.device as string | boolean | undefined;
   const child = fork(main, [url, ...(device === false ? ['--no-device'] : [])], { stdio: ['ignore', log, log, 'ipc'], cwd: dir });
   const tty = process.stdout.isTTY;
-  child.on('message', (m: { connected: boolean; bufferedMs: number; latencyMs: number; dropouts: number; reconnects: number; sink: string; error: string }) => {
-    const line = `${m.connected ? 'connected' : 'connecting…'}  buffer ${String(m.bufferedMs).padStart(4)} ms  latency ${String(m.latencyMs).padStart(4)} ms  dropouts ${m.dropouts}  reconnects ${m.reconnects}  out: ${m.sink}${m.error ? `  — ${m.error}` : ''}`;
+  child.on('message', (m: ListenState) => {
+    const lat = m.latencyMs >= 0 ? `${String(m.latencyMs).padStart(4)} ms behind the mixer` : 'latency —';
+    const line = `${m.connected ? 'connected' : 'connecting…'} ${m.format}  ${Math.round((m.rate * 8) / 1000)} kbit/s  buffer ${String(m.bufferedMs).padStart(4)} ms  ${lat}  dropouts ${m.dropouts}  flushes ${m.flushes}  reconnects ${m.reconnects}  out: ${m.sink}${m.error ? `  — ${m.error}` : ''}`;
     if (tty) process.stdout.write(`\r\x1b[K${line}`);
     else console.log(line);
   });
@@ -398,12 +406,29 @@ async function main(): Promise<void> {
       const { openMixer } = await import('./ui/open-mixer.js');
       // meow reads --no-device as the negation of --device: it arrives as device === false
       const device = cli.flags.device as string | boolean | undefined;
-      await openMixer(sub, {
+      const mon = monitorFlag(cli.flags.monitor, sub);
+      const kbps = cli.flags.monitorBitrate;
+      if (kbps !== undefined && !(kbps >= 6 && kbps <= 510)) usage('--monitor-bitrate takes kbit/s between 6 and 510 (Opus)');
+      await openMixer(mon.session, {
         device: typeof device === 'string' ? device : undefined, noDevice: device === false,
-        blockSize: cli.flags.block, monitor: cli.flags.monitor || Boolean(cli.flags.monitorBind), monitorPort: cli.flags.monitorPort, monitorBind: cli.flags.monitorBind,
+        blockSize: cli.flags.block, monitor: mon.on || Boolean(cli.flags.monitorBind), monitorPort: cli.flags.monitorPort, monitorBind: cli.flags.monitorBind,
+        monitorFormat: mon.format, monitorBitrate: kbps !== undefined ? kbps * 1000 : undefined,
       });
     }
   }
+}
+
+/**
+ * `--monitor`, `--monitor=opus`, `--monitor stream`. The flag takes an optional value, so
+ * `--monitor reel1.dub` reaches us as the value: a value that is not a format is the session.
+ */
+function monitorFlag(value: string | undefined, session: string | undefined): { on: boolean; format: MonitorFormat; session: string | undefined } {
+  if (value === undefined) return { on: false, format: 'pcm24', session };
+  const v = value.toLowerCase();
+  if (v === '' || v === 'stream' || v === 'pcm' || v === 'pcm24') return { on: true, format: 'pcm24', session };
+  if (v === 'pcm16' || v === 'opus') return { on: true, format: v, session };
+  if (session === undefined && (v.endsWith('.dub') || fs.existsSync(value))) return { on: true, format: 'pcm24', session: value };
+  usage(`--monitor takes pcm24, pcm16 or opus, not "${value}"`);
 }
 
 main().catch((e: unknown) => {

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Session } from '../session/schema.js';
 import type { EngineSnapshot, LoopRange } from './engine.js';
 import type { DeviceRow } from './portaudio.js';
-import type { EngineInit, FromEngine, ToEngine } from './protocol.js';
+import type { EngineInit, FromEngine, MonitorStatus, ToEngine } from './protocol.js';
 import type { SinkInfo } from './sink.js';
 
 export interface EngineView {
@@ -22,6 +22,8 @@ export interface EngineView {
   restarts: number;
   /** the remote monitor's stream URL and the ssh line to reach it, when serving */
   monitor: { url: string; tunnel: string } | null;
+  /** the remote monitor's listeners and their latency, with each status */
+  monitorStatus: MonitorStatus | null;
 }
 
 export function defaultLogDir(): string {
@@ -63,7 +65,8 @@ export function queryDevices(opts: { env?: NodeJS.ProcessEnv; logDir?: string } 
 
 export class EngineClient {
   private child: ChildProcess | null = null;
-  private view: EngineView = { connected: false, sink: null, latencyFrames: 0, snap: null, message: '', restarts: 0, monitor: null };
+  private view: EngineView = { connected: false, sink: null, latencyFrames: 0, snap: null, message: '', restarts: 0, monitor: null, monitorStatus: null };
+  private following: boolean | null = null;
   private listeners = new Set<() => void>();
   private doc: { doc: Session; baseDir: string } | null = null;
   private loop: LoopRange | null = null;
@@ -101,6 +104,13 @@ export class EngineClient {
     this.send({ t: 'init', init: this.init });
     if (this.doc) this.send({ t: 'session', ...this.doc });
     if (this.loop) this.send({ t: 'loop', loop: this.loop });
+    if (this.following !== null) this.send({ t: 'follow', on: this.following });
+  }
+
+  /** Offset the playhead and meters by the remote listener's latency, or show the engine's own. */
+  follow(on: boolean): void {
+    this.following = on;
+    this.send({ t: 'follow', on });
   }
 
   private onMessage(m: FromEngine): void {
@@ -109,13 +119,15 @@ export class EngineClient {
         this.update({ connected: true, sink: m.sink, latencyFrames: m.latencyFrames });
         return;
       case 'status':
-        this.update({ snap: m.snap });
+        this.update({ snap: m.snap, monitorStatus: m.monitor ?? null });
         return;
       case 'error':
         this.log.write(`error: ${m.message}\n`);
         this.update({ message: m.message });
         return;
       case 'monitor':
+        // a restarted engine serves on the same port (the listener's tunnel stays valid)
+        this.init.monitorPort = m.port;
         this.update({ monitor: { url: m.url, tunnel: m.tunnel } });
         return;
       case 'devices':

@@ -1,7 +1,8 @@
 // Entry point of the engine process (forked by engine-client). Owns the render loop and the
 // output stream; its stdout/stderr are captured by the parent (PortAudio prints to fd 1).
 import { Engine } from './engine.js';
-import { MonitorServer } from './monitor.js';
+import { MonitorThread } from './monitor-thread.js';
+import { SnapshotHistory } from './snapshot-history.js';
 import { listDevices, PortAudioSink } from './portaudio.js';
 import type { FromEngine, ToEngine } from './protocol.js';
 import { NullSink, type Sink } from './sink.js';
@@ -9,7 +10,10 @@ import { NullSink, type Sink } from './sink.js';
 let engine: Engine | null = null;
 let sink: Sink | null = null;
 let statusTimer: NodeJS.Timeout | null = null;
-let monitor: MonitorServer | null = null;
+let monitor: MonitorThread | null = null;
+/** offset the status by the remote listener's latency (on by default: see EngineInit) */
+let follow = true;
+const history = new SnapshotHistory(4000);
 
 function send(msg: FromEngine): void {
   if (process.connected) process.send!(msg);
@@ -34,15 +38,20 @@ async function handle(msg: ToEngine): Promise<void> {
       engine = new Engine({ blockSize: init.blockSize, sampleRate: init.sampleRate });
       sink = await openSink(init);
       engine.setLatency(sink.latencyFrames);
+      // with no speakers here, the remote listener is what the editor hears: follow it
+      follow = sink instanceof NullSink;
       const e = engine;
       send({ t: 'ready', sink: sink.info, latencyFrames: sink.latencyFrames });
       if (init.monitor) {
-        monitor = new MonitorServer({ sampleRate: init.sampleRate, blockSize: init.blockSize, port: init.monitorPort });
         try {
-          const port = await monitor.start(init.monitorBind);
+          monitor = await MonitorThread.start(
+            { sampleRate: init.sampleRate, blockSize: init.blockSize, port: init.monitorPort, format: init.monitorFormat, bitrate: init.monitorBitrate, token: init.monitorToken },
+            init.monitorBind,
+          );
           const m = monitor;
-          e.onBlock = (out, position, jump) => m.push(out, position, jump);
-          send({ t: 'monitor', url: m.url, tunnel: m.tunnelHint, port });
+          const masterLatency = () => e.masterLatency;
+          e.onBlock = (out, position, jump, silent) => m.write(out, position - masterLatency(), jump, silent);
+          send({ t: 'monitor', url: m.url, tunnel: m.tunnel, port: m.port });
         } catch (err) {
           send({ t: 'error', message: `remote monitor not started: ${(err as Error).message}` });
           monitor = null;
@@ -50,14 +59,36 @@ async function handle(msg: ToEngine): Promise<void> {
       }
       sink.start((out) => e.pull(out));
       const rate = init.statusRate ?? 30;
+      const latency = sink.latencyFrames;
       let quiet = 0;
+      let lastBytes = 0;
+      let lastAt = performance.now();
       statusTimer = setInterval(() => {
         if (sink instanceof NullSink) e.late = sink.lateBlocks;
+        const now = performance.now();
         const snap = e.snapshot();
+        history.push(now, snap);
         // Idle and silent: a status every half second is enough.
         const idle = !snap.rolling && snap.transport !== 'locating';
         if (idle && ++quiet % Math.max(1, Math.round(rate / 2)) !== 0) return;
-        send({ t: 'status', snap });
+        if (!monitor) {
+          send({ t: 'status', snap });
+          return;
+        }
+        const st = monitor.stats;
+        const lagMs = st.lagFrames < 0 ? -1 : Math.round((st.lagFrames / init.sampleRate) * 1000);
+        const bytesPerSecond = Math.round(((st.bytes - lastBytes) * 1000) / Math.max(1, now - lastAt));
+        lastBytes = st.bytes;
+        lastAt = now;
+        const following = follow && lagMs >= 0 && snap.rolling;
+        let shown = snap;
+        if (following) {
+          // What the listener hears now was rendered lagMs ago: show that moment's meters, and
+          // the playhead where the listener is (the snapshot already allows for the local sink).
+          const then = history.at(now - lagMs) ?? snap;
+          shown = { ...then, position: Math.max(0, snap.position + latency - st.lagFrames), transport: snap.transport, rolling: snap.rolling, loop: snap.loop };
+        }
+        send({ t: 'status', snap: shown, monitor: { listeners: st.listeners, dropped: st.dropped, lagMs, follow, following, bytesPerSecond } });
       }, 1000 / rate);
       return;
     }
@@ -82,6 +113,9 @@ async function handle(msg: ToEngine): Promise<void> {
       return;
     case 'loop':
       engine?.setLoop(msg.loop);
+      return;
+    case 'follow':
+      follow = msg.on;
       return;
     case 'devices':
       try {

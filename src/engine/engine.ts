@@ -197,19 +197,25 @@ export class Engine {
     this.loop = loop && loop.end > loop.start ? loop : null;
   }
 
-  /**
-   * Render loop entry: fills `out` (interleaved stereo, blockSize frames) with the next block
-   * of the monitor mix (master + reference tracks). No allocation, no I/O, no logging.
-   */
+  /** frames of look-ahead delay in the master strip (its limiter): output lags the timeline by this */
+  get masterLatency(): number {
+    return this.plan?.master.strip?.latency ?? 0;
+  }
+
   /**
    * Called with every block handed to the sink (the remote monitor's tap), with the timeline
-   * position of its first sample and whether it does not follow on from the block before.
+   * position of its first sample, whether it does not follow on from the block before, and
+   * whether it is silence from a stopped transport rather than timeline audio.
    */
-  onBlock: ((out: Float32Array, position: number, discontinuity: boolean) => void) | null = null;
+  onBlock: ((out: Float32Array, position: number, discontinuity: boolean, silent: boolean) => void) | null = null;
   /** where the last block's audio came from (-1: it was silence) */
   private renderedFrom = -1;
   private nextExpected = -1;
 
+  /**
+   * Render loop entry: fills `out` (interleaved stereo, blockSize frames) with the next block
+   * of the monitor mix (master + reference tracks). No allocation, no I/O, no logging.
+   */
   pull(out: Float32Array): void {
     this.renderedFrom = -1;
     this.render(out);
@@ -217,7 +223,7 @@ export class Engine {
       const from = this.renderedFrom;
       // audio that does not follow on from the block before (a locate, a loop wrap, a start
       // after silence) is a discontinuity: listeners drop what they hold
-      this.onBlock(out, from >= 0 ? from : this.position, from >= 0 && from !== this.nextExpected);
+      this.onBlock(out, from >= 0 ? from : this.position, from >= 0 && from !== this.nextExpected, from < 0);
       this.nextExpected = from >= 0 ? from + this.opts.blockSize : -1;
     }
   }

@@ -1,105 +1,158 @@
-// Entry point of `dubstage listen`'s player process: fetches a dubstage monitor stream (WAV over
-// HTTP) and plays it through PortAudio. Its own process for the same reasons as the engine:
-// naudiodon prints to fd 1 and may crash natively. Reports its state to the parent over IPC;
-// reconnects by itself after a network drop.
+// Entry point of `dubstage listen`'s player process: fetches a dubstage monitor stream in its
+// framed form (/stream.dub: PCM or Opus, each block with its timeline position) and plays it
+// through PortAudio. Its own process for the same reasons as the engine: naudiodon prints to
+// fd 1 and may crash natively. Reports its state to the parent over IPC, tells the mixer which
+// timeline sample it is playing (so the mixer can show what is heard), and reconnects by itself
+// after a network drop.
 import http from 'node:http';
-import { FLAG_DISCONTINUITY, FRAME_HEADER } from './monitor.js';
+import { FLAG_DISCONTINUITY, FLAG_SILENT, FORMAT_CODES, FRAME_HEADER, listenerUrls, STREAM_HEADER, type MonitorFormat } from './monitor.js';
+import { OPUS_PRE_SKIP, OpusStreamDecoder } from './opus-stream.js';
 import { PortAudioSink } from './portaudio.js';
 import { NullSink, type Sink } from './sink.js';
 
-interface State {
+export interface ListenState {
   t: 'state';
   connected: boolean;
+  format: MonitorFormat;
   bufferedMs: number;
-  /** queued audio plus the output device's own queue: how late what is heard is */
+  /** how far behind the mixer's engine this player is heard, as the mixer works it out (-1: unknown) */
   latencyMs: number;
   dropouts: number;
   reconnects: number;
   flushes: number;
-  /** timeline position (samples) of the newest block received */
-  position: number;
+  /** bytes per second arriving */
+  rate: number;
   sink: string;
   error: string;
 }
 
-const url = process.argv[2];
-const noDevice = process.argv.includes('--no-device');
-const BLOCK = 512;
 const RATE = 48000;
-// jitter buffer: interleaved stereo float, 4 s
-const ring = new Float32Array(RATE * 4 * 2);
-let readPos = 0;
-let writePos = 0;
-const state: State = { t: 'state', connected: false, bufferedMs: 0, latencyMs: 0, dropouts: 0, reconnects: 0, flushes: 0, position: 0, sink: '', error: '' };
-let deviceLatency = 0;
-let started = false;
-const PREROLL = RATE * 0.1 * 2; // 100 ms before playing after a (re)connect
+const BLOCK = 512;
+const CAP = RATE * 4; // jitter buffer: 4 s of frames
+const PREROLL = RATE * 0.1; // 100 ms queued before playing after a (re)connect or a flush
 
-function buffered(): number {
-  return writePos - readPos;
-}
+class Player {
+  readonly ring = new Float32Array(CAP * 2);
+  /** timeline position of each queued frame (NaN: silence from a stopped mixer) */
+  readonly positions = new Float64Array(CAP);
+  readFrame = 0;
+  writeFrame = 0;
+  started = false;
+  dropouts = 0;
 
-function pull(out: Float32Array): void {
-  if (!started || buffered() < out.length) {
-    if (started) state.dropouts++;
-    started = buffered() >= PREROLL;
-    out.fill(0);
-    return;
+  buffered(): number {
+    return this.writeFrame - this.readFrame;
   }
-  for (let i = 0; i < out.length; i++) out[i] = ring[(readPos + i) % ring.length];
-  readPos += out.length;
+
+  put(left: number, right: number, position: number): void {
+    if (this.buffered() >= CAP) this.readFrame++; // overrun: drop the oldest
+    const f = this.writeFrame % CAP;
+    this.ring[2 * f] = left;
+    this.ring[2 * f + 1] = right;
+    this.positions[f] = position;
+    this.writeFrame++;
+  }
+
+  flush(): void {
+    this.readFrame = this.writeFrame;
+    this.started = false;
+  }
+
+  /** The device's pull: render-side, no allocation. */
+  pull(out: Float32Array): void {
+    const frames = out.length / 2;
+    if (!this.started || this.buffered() < frames) {
+      if (this.started) this.dropouts++;
+      this.started = this.buffered() >= PREROLL;
+      out.fill(0);
+      return;
+    }
+    for (let i = 0; i < frames; i++) {
+      const f = (this.readFrame + i) % CAP;
+      out[2 * i] = this.ring[2 * f];
+      out[2 * i + 1] = this.ring[2 * f + 1];
+    }
+    this.readFrame += frames;
+  }
+
+  /** the timeline position of the next frame to be played, or NaN */
+  nextPosition(): number {
+    return this.started && this.buffered() > 0 ? this.positions[this.readFrame % CAP] : NaN;
+  }
 }
 
-/** Parses the framed stream (/stream.dub): a WAV header, then frames of FRAME_HEADER + PCM. */
+const given = process.argv[2];
+const noDevice = process.argv.includes('--no-device');
+const urls = listenerUrls(given);
+const player = new Player();
+const state: ListenState = { t: 'state', connected: false, format: urls.format, bufferedMs: 0, latencyMs: -1, dropouts: 0, reconnects: 0, flushes: 0, rate: 0, sink: '', error: '' };
+let deviceLatency = 0;
+let received = 0;
+
 function connect(): void {
   let pending: Buffer = Buffer.alloc(0);
   let headerSeen = false;
-  const framedUrl = url.replace('/stream.wav', '/stream.dub');
-  const req = http.get(framedUrl, (res) => {
+  let format: MonitorFormat = urls.format;
+  let decoder: OpusStreamDecoder | null = null;
+  const scratch = new Float32Array(5760 * 2);
+  const req = http.get(urls.stream, (res) => {
     if (res.statusCode !== 200) {
       state.error = res.statusCode === 403 ? 'the server refused the token (403)' : `HTTP ${res.statusCode}`;
       res.resume();
+      res.on('end', retry);
       return;
     }
     state.connected = true;
     state.error = '';
+    const fail = (why: string) => {
+      state.error = why;
+      req.destroy();
+    };
     res.on('data', (d: Buffer) => {
+      received += d.length;
       pending = pending.length ? Buffer.concat([pending, d]) : d;
       if (!headerSeen) {
-        if (pending.length < 44) return;
-        if (pending.toString('latin1', 0, 4) !== 'RIFF' || pending.readUInt16LE(34) !== 24 || pending.readUInt32LE(24) !== RATE) {
-          state.error = 'not a dubstage monitor stream (24-bit, 48 kHz)';
-          req.destroy();
-          return;
+        if (pending.length < STREAM_HEADER) return;
+        const code = pending.readUInt16LE(6);
+        const f = (Object.keys(FORMAT_CODES) as MonitorFormat[]).find((k) => FORMAT_CODES[k] === code);
+        if (pending.toString('latin1', 0, 4) !== 'DUBS' || !f || pending.readUInt32LE(8) !== RATE || pending.readUInt16LE(12) !== 2) {
+          return fail('not a dubstage monitor stream (48 kHz stereo)');
         }
+        format = f;
+        state.format = f;
+        if (f === 'opus') decoder = new OpusStreamDecoder();
         headerSeen = true;
-        pending = pending.subarray(44);
+        pending = pending.subarray(STREAM_HEADER);
       }
       while (pending.length >= FRAME_HEADER) {
-        if (pending.toString('latin1', 0, 4) !== 'DSF1') {
-          state.error = 'lost the frame boundary; reconnecting';
-          req.destroy();
-          return;
-        }
+        if (pending.toString('latin1', 0, 4) !== 'DSF1') return fail('lost the frame boundary; reconnecting');
         const bytes = pending.readUInt32LE(16);
         if (pending.length < FRAME_HEADER + bytes) break;
-        if (pending.readUInt32LE(4) & FLAG_DISCONTINUITY) {
+        const flags = pending.readUInt32LE(4);
+        if (flags & FLAG_DISCONTINUITY) {
           // the mixer located, looped or started: what is queued is stale
-          readPos = writePos;
-          started = false;
+          player.flush();
+          decoder?.reset();
           state.flushes++;
         }
-        state.position = pending.readDoubleLE(8);
-        for (let o = FRAME_HEADER; o < FRAME_HEADER + bytes; o += 3) {
-          if (buffered() >= ring.length) readPos++; // overrun: drop the oldest
-          ring[writePos % ring.length] = pending.readIntLE(o, 3) / 8388608;
-          writePos++;
+        const silent = (flags & FLAG_SILENT) !== 0;
+        const position = pending.readDoubleLE(8);
+        const payload = pending.subarray(FRAME_HEADER, FRAME_HEADER + bytes);
+        if (decoder) {
+          const n = decoder.decode(payload, scratch);
+          // the codec delays by its look-ahead: decoded sample i belongs to position + i - pre-skip
+          for (let i = 0; i < n; i++) player.put(scratch[2 * i], scratch[2 * i + 1], silent ? NaN : position + i - OPUS_PRE_SKIP);
+        } else if (format === 'pcm16') {
+          for (let o = 0, i = 0; o < bytes; o += 4, i++) player.put(payload.readInt16LE(o) / 32768, payload.readInt16LE(o + 2) / 32768, silent ? NaN : position + i);
+        } else {
+          for (let o = 0, i = 0; o < bytes; o += 6, i++) player.put(payload.readIntLE(o, 3) / 8388608, payload.readIntLE(o + 3, 3) / 8388608, silent ? NaN : position + i);
         }
         pending = pending.subarray(FRAME_HEADER + bytes);
       }
     });
     res.on('end', retry);
     res.on('error', retry);
+    res.on('close', () => decoder?.close());
   });
   req.on('error', (e) => {
     state.error = e.message;
@@ -115,9 +168,30 @@ function retry(): void {
   setTimeout(() => {
     retrying = false;
     state.reconnects++;
-    started = false;
+    player.started = false;
     connect();
   }, 1000);
+}
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+/** Tells the mixer which timeline sample is being heard now; it answers with the lag. */
+function report(): void {
+  const next = player.nextPosition();
+  if (!state.connected || !Number.isFinite(next)) {
+    state.latencyMs = -1;
+    return;
+  }
+  const heard = Math.round(next - deviceLatency);
+  http
+    .get(urls.report + heard, { agent }, (res) => {
+      let body = '';
+      res.on('data', (d) => (body += d));
+      res.on('end', () => {
+        const lag = Number(body);
+        state.latencyMs = Number.isFinite(lag) && lag >= 0 ? Math.round((lag / RATE) * 1000) : -1;
+      });
+    })
+    .on('error', () => undefined);
 }
 
 async function main(): Promise<void> {
@@ -132,13 +206,17 @@ async function main(): Promise<void> {
   }
   state.sink = sink.info.kind === 'null' ? `NO DEVICE (${sink.info.reason ?? 'null sink'})` : sink.info.name;
   deviceLatency = sink.latencyFrames;
-  sink.start(pull);
+  sink.start((out) => player.pull(out));
   connect();
+  let lastReceived = 0;
   setInterval(() => {
-    state.bufferedMs = Math.round((buffered() / 2 / RATE) * 1000);
-    state.latencyMs = Math.round(((buffered() / 2 + deviceLatency) / RATE) * 1000);
+    state.bufferedMs = Math.round((player.buffered() / RATE) * 1000);
+    state.dropouts = player.dropouts;
+    state.rate = (received - lastReceived) * 4;
+    lastReceived = received;
+    report();
     process.send?.(state);
-  }, 200);
+  }, 250);
 }
 
 process.on('disconnect', () => process.exit(0));

@@ -1,6 +1,6 @@
 // The mixer screen. Session and engine are plain stores read with useSyncExternalStore; one
 // key handler routes keys by priority (modal prompts first, then the keymap).
-import { Box, Text, useInput } from 'ink';
+import { Box, Text, useInput, type Key } from 'ink';
 import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import type { EngineView } from '../engine/engine-client.js';
 import type { EngineSnapshot, LoopRange, MeterReading } from '../engine/engine.js';
@@ -12,6 +12,7 @@ import { parseTime } from '../session/time-spec.js';
 import { fit } from './format.js';
 import { matchKey, type UiCommand } from './keymap.js';
 import { BusRows, CuePanel, Header, HelpOverlay, InspectorPanel, MarkerRow, TrackRows } from './panels.js';
+import { monitorHelp } from './monitor-help.js';
 import { columnOf, viewAround } from './timeline.js';
 
 /** What the UI needs from the engine (EngineClient provides it). */
@@ -25,6 +26,8 @@ export interface EngineHandle {
   locate(position: number): void;
   setLoop(loop: LoopRange | null): void;
   clearMessage(): void;
+  /** offset the playhead and meters by the remote listener's latency */
+  follow(on: boolean): void;
   readonly logFile: string;
 }
 
@@ -114,7 +117,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   }, [ev.message]);
 
   useEffect(() => {
-    if (ev.monitor) setStatus(`monitor: on the laptop run ${ev.monitor.tunnel}, then: ffplay -nodisp '${ev.monitor.url}'`);
+    if (ev.monitor) setStatus(`monitor: ${ev.monitor.tunnel} on the laptop, then :monitor here shows the URL to play`);
   }, [ev.monitor?.url]);
 
   useEffect(() => {
@@ -188,6 +191,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       if (verb === 'play') return engine.play();
       if (verb === 'stop') return engine.stop();
       if (verb === 'q' || verb === 'quit') return requestQuit();
+      if (verb === 'monitor') return setMode({ kind: 'text', text: monitorHelp(engine.getSnapshot()) });
       const r = await editor.run(line, (m) => setStatus(m));
       if (r.quit) return onQuit();
       setStatus(r.message.split('\n')[0]);
@@ -209,6 +213,12 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
 
   function run(cmd: UiCommand) {
     switch (cmd) {
+      case 'monitor.follow': {
+        const m = engine.getSnapshot().monitorStatus;
+        if (!m) return setStatus('no remote monitor: start the mixer with --monitor');
+        engine.follow(!m.follow);
+        return setStatus(m.follow ? 'showing the engine\'s own playhead and meters' : `showing what the remote listener hears${m.lagMs >= 0 ? ` (${m.lagMs} ms behind)` : ' once one reports its latency'}`);
+      }
       case 'transport.toggle':
         return engine.toggle();
       case 'playhead.back':
@@ -296,6 +306,19 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   }
 
   useInput((input, key) => {
+    // Keys typed quickly over a slow link (or pasted) can arrive in one read, ':w' and Enter
+    // included: take them one at a time, each in the mode the one before left.
+    if (input.length > 1 && !key.ctrl && !key.meta && !input.includes('\x1b') && !/[\x00-\x09\x0b\x0c\x0e-\x1f]/.test(input)) {
+      for (const ch of input) {
+        const enter = ch === '\r' || ch === '\n';
+        handleKey(enter ? '' : ch, { ...key, return: enter, shift: ch !== ch.toLowerCase() });
+      }
+      return;
+    }
+    handleKey(input, key);
+  });
+
+  function handleKey(input: string, key: Key) {
     if (key.ctrl && input === 'c') return requestQuit();
     const mode = modeRef.current;
     if (mode.kind === 'confirm') {
@@ -330,20 +353,12 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       }
       return;
     }
-    // Keys typed quickly over a slow link can arrive in one read: take them one at a time.
-    if (input.length > 1 && !key.ctrl && !key.meta && !/[\x00-\x1f]/.test(input)) {
-      for (const ch of input) {
-        const c = matchKey(ch, { ...key, shift: ch !== ch.toLowerCase() });
-        if (c) run(c);
-      }
-      return;
-    }
     const cmd = matchKey(input, key);
     if (cmd) {
       engine.clearMessage();
       run(cmd);
     }
-  });
+  }
 
   // Layout: header, column titles, tracks, markers, buses, cues, status: root is rows-1 high.
   const width = Math.max(60, columns);
@@ -385,6 +400,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
       <Header
         name={doc.output === '5.1' ? `${doc.name} · 5.1` : doc.name} timecode={clock.positionToTimecode(position)} transport={snap?.transport ?? 'stopped'}
         loop={loopText} sink={ev.sink} underruns={snap?.underruns ?? 0} late={snap?.late ?? 0} dirty={editor.dirty} width={width}
+        monitor={ev.monitorStatus}
       />
       <Text color="gray">{fit(`${fit(' track', nameWidth)}kind st gain  pan MS ${fit('level', meterWidth)}│ timeline (${fit(clock.positionToTimecode(view.start), 11)})`, width)}</Text>
       <TrackRows

@@ -8,7 +8,7 @@ export type UiCommand =
   | 'playhead.start' | 'playhead.end' | 'marker.next' | 'marker.prev' | 'marker.add'
   | 'track.mute' | 'track.solo' | 'track.gainUp' | 'track.gainDown' | 'track.panLeft' | 'track.panRight'
   | 'loop.in' | 'loop.out' | 'loop.toggle' | 'goto'
-  | 'undo' | 'redo' | 'panel.next' | 'commandLine' | 'help' | 'quit' | 'cue.jump' | 'inspector';
+  | 'undo' | 'redo' | 'panel.next' | 'commandLine' | 'help' | 'quit' | 'cue.jump' | 'inspector' | 'monitor.follow';
 
 export interface Binding {
   command: UiCommand;
@@ -46,6 +46,7 @@ export const KEYMAP: Binding[] = [
   { command: 'panel.next', keys: ['tab'], help: 'switch between tracks and cues', group: 'View' },
   { command: 'inspector', keys: ['i'], help: 'track inspector: EQ and dynamics', group: 'View' },
   { command: 'cue.jump', keys: ['enter'], help: 'jump to the selected cue', group: 'View' },
+  { command: 'monitor.follow', keys: ['F'], help: 'remote monitor: show what the listener hears (latency-offset)', group: 'View' },
   { command: 'help', keys: ['?'], help: 'this help', group: 'View' },
   { command: 'quit', keys: ['q'], help: 'quit (asks about unsaved edits)', group: 'View' },
 ];

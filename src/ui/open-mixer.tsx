@@ -1,5 +1,6 @@
 // `dubstage [SESSION]`: opens the mixer full-screen. Owns the terminal (alternate screen,
 // restored on every way out), the engine process, autosave on hang-up, and recovery.
+import { newMonitorToken, type MonitorFormat } from '../engine/monitor.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +20,8 @@ export interface MixerOptions {
   monitor?: boolean;
   monitorPort?: number;
   monitorBind?: string;
+  monitorFormat?: MonitorFormat;
+  monitorBitrate?: number;
 }
 
 const PACKAGE_ROOT = path.resolve(fileURLToPath(import.meta.url), '..', '..', '..', '..');
@@ -61,6 +64,7 @@ export async function openMixer(sessionArg: string | undefined, opts: MixerOptio
   const engine = new EngineClient({
     sampleRate: editor.doc.sampleRate, blockSize, deviceId, noDevice: opts.noDevice,
     monitor: opts.monitor, monitorPort: opts.monitorPort, monitorBind: opts.monitorBind,
+    monitorFormat: opts.monitorFormat, monitorBitrate: opts.monitorBitrate, monitorToken: newMonitorToken(),
   });
   engine.start();
 

@@ -3,6 +3,7 @@ import chalk from 'chalk';
 import { Box, Text } from 'ink';
 import { memo } from 'react';
 import type { LoudnessReading, MeterReading } from '../engine/engine.js';
+import type { MonitorStatus } from '../engine/protocol.js';
 import type { SinkInfo } from '../engine/sink.js';
 import type { Clip, EqBand, Marker, Session, Track } from '../session/schema.js';
 import type { TimelineClock } from '../session/timecode.js';
@@ -25,6 +26,13 @@ export interface HeaderProps {
   late: number;
   dirty: boolean;
   width: number;
+  /** the remote monitor: listeners, and their latency when one reports it */
+  monitor?: MonitorStatus | null;
+}
+
+/** `mon 2 ▸182ms`: listeners, and (▸) the status follows their latency, or (·) does not. */
+export function monitorText(m: MonitorStatus): string {
+  return ` mon ${m.listeners}${m.lagMs >= 0 ? `${m.following ? ' ▸' : ' ·'}${m.lagMs}ms` : ''}`;
 }
 
 export function Header(p: HeaderProps) {
@@ -32,7 +40,8 @@ export function Header(p: HeaderProps) {
   const state = p.transport === 'rolling' ? '▶ PLAY' : p.transport === 'locating' ? '… LOCATE' : '■ STOP';
   const xruns = p.underruns + p.late;
   const xrun = ` xrun ${xruns}${p.underruns ? ` disk ${p.underruns}` : ''}${p.late ? ` late ${p.late}` : ''}`;
-  const nameWidth = Math.max(8, p.width - 11 - 2 - 9 - 10 - 22 - xrun.length);
+  const mon = p.monitor ? monitorText(p.monitor) : '';
+  const nameWidth = Math.max(8, p.width - 11 - 2 - 9 - 10 - 22 - xrun.length - mon.length);
   return (
     <Box width={p.width}>
       <Text bold>{fit(`${p.name}${p.dirty ? ' [+]' : ''}`, nameWidth)}</Text>
@@ -43,6 +52,7 @@ export function Header(p: HeaderProps) {
       <Text color={p.loop === 'off' ? 'gray' : 'magenta'}>{fit(`loop ${p.loop}`, 10)}</Text>
       <Text color={p.sink?.kind === 'null' ? 'yellow' : 'gray'}>{fit(` out: ${out}`, 22)}</Text>
       <Text color={xruns ? 'red' : 'gray'}>{xrun}</Text>
+      {mon ? <Text color={p.monitor?.following ? 'cyan' : 'gray'}>{mon}</Text> : null}
     </Box>
   );
 }

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { EngineClient } from '../../src/engine/engine-client.js';
-import { MonitorServer } from '../../src/engine/monitor.js';
+import { listenerUrls, MonitorServer, STREAM_HEADER } from '../../src/engine/monitor.js';
 import { renderSession } from '../../src/engine/offline-render.js';
 import { WavReader } from '../../src/io/wav-reader.js';
 import { SessionEditor } from '../../src/session/editor.js';
@@ -169,9 +169,9 @@ describe('locate while streaming', () => {
     const req = http.get(client.getSnapshot().monitor!.url.replace('/stream.wav', '/stream.dub'), (res) =>
       res.on('data', (d: Buffer) => {
         pending = Buffer.concat([pending, d]);
-        if (!header && pending.length >= 44) {
+        if (!header && pending.length >= STREAM_HEADER) {
           header = true;
-          pending = pending.subarray(44);
+          pending = pending.subarray(STREAM_HEADER);
         }
         while (header && pending.length >= 20 && pending.length >= 20 + pending.readUInt32LE(16)) {
           frames.push({ flags: pending.readUInt32LE(4), position: pending.readDoubleLE(8) });
@@ -194,5 +194,16 @@ describe('locate while streaming', () => {
       expect(after[i].position).toBe(after[i - 1].position + 512); // continuous, and only from the new place
       expect(after[i].flags & 1).toBe(0);
     }
+  });
+});
+
+describe('listener URLs', () => {
+  it('maps any URL the mixer shows to the framed stream in the same format, and the report URL', () => {
+    const t = 'ab'.repeat(16);
+    expect(listenerUrls(`http://127.0.0.1:7710/stream.wav?token=${t}`)).toEqual({
+      stream: `http://127.0.0.1:7710/stream.dub?format=pcm24&token=${t}`, report: `http://127.0.0.1:7710/report?token=${t}&heard=`, format: 'pcm24',
+    });
+    expect(listenerUrls(`http://127.0.0.1:7710/stream.wav?bits=16&token=${t}`).format).toBe('pcm16');
+    expect(listenerUrls(`http://[::1]:7711/stream.opus?token=${t}`).stream).toBe(`http://[::1]:7711/stream.dub?format=opus&token=${t}`);
   });
 });

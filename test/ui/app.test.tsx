@@ -12,7 +12,7 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.close()));
 });
 
-function setup() {
+function setup(monitor = false) {
   const dir = tmpDir();
   fs.mkdirSync(path.join(dir, 'media'));
   const a = writeFloatSignal24(path.join(dir, 'media'), 'line.wav', [quantize24(sine(300, 0.5, 48000 * 4))]);
@@ -23,7 +23,7 @@ function setup() {
   ed.execute('marker add 01:00:02:00 "Door" slam');
   ed.execute('marker add 01:00:03:00 "Line 2"');
   ed.save();
-  const engine = new EngineClient({ sampleRate: 48000, blockSize: 512, noDevice: true }, { logDir: path.join(dir, 'log') });
+  const engine = new EngineClient({ sampleRate: 48000, blockSize: 512, noDevice: true, monitor, monitorPort: 0 }, { logDir: path.join(dir, 'log') });
   clients.push(engine);
   engine.start();
   let quit = 0;
@@ -163,4 +163,23 @@ describe('the mixer screen', () => {
     await tick();
     expect(app.lastFrame()).toContain('DIA 1');
   });
+
+  it('keys that arrive in one read (a fast typist over SSH) are all taken: :monitor and Enter show the monitor page', async () => {
+    const { app, engine } = setup(true);
+    await vi.waitFor(() => expect(app.lastFrame()).toMatch(/mon 0/), { timeout: 10000 });
+    expect(app.lastFrame()).toMatch(/ssh -L \d+:127\.0\.0\.1:\d+ /);
+    app.stdin.write(':monitor\r');
+    await tick();
+    const page = app.lastFrame()!;
+    expect(page).toContain('Remote monitor — 24-bit PCM WAV');
+    // the URL on a line of its own, whole, so it can be copied
+    expect(page.split('\n')).toContain(engine.getSnapshot().monitor!.url);
+    expect(page).toMatch(/playhead and meters follow the listener \(F toggles\)/);
+    app.stdin.write('\x1b');
+    await tick();
+    app.stdin.write('F');
+    await vi.waitFor(() => expect(engine.getSnapshot().monitorStatus?.follow).toBe(false), { timeout: 5000 });
+    expect(app.lastFrame()).toContain("showing the engine's own playhead and meters");
+  });
 });
+
