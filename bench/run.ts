@@ -1,5 +1,5 @@
 // `npm run bench`: runs each benchmark in its own process and prints the figures that go in
-// the README. Usage: npm run bench [-- render|ui|capacity|dsp|src|sync|conform]
+// the README. Usage: npm run bench [-- render|ui|capacity|dsp|src|sync|conform|monitor]
 import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 
@@ -69,5 +69,14 @@ if (!only || only === 'sync') {
 if (!only || only === 'conform') {
   for (const r of lines('conform-bench.js', [])) {
     console.log(`conform of the longest fixture EDL (${r.events} events, ${r.files} files): ${Number(r.seconds).toFixed(2)} s, ${r.matched} matched, peak RSS ${Number(r.peakRssMB).toFixed(0)} MB`);
+  }
+}
+
+if (!only || only === 'monitor') {
+  console.log('remote monitor, 48 kHz stereo, one listener on loopback:');
+  for (const r of lines('monitor-bench.js', [])) {
+    if (r.bench === 'handover') console.log(`  render loop's hand-over to the monitor worker: ${Number(r.microsecondsPerBlock).toFixed(2)} µs per 512-frame block`);
+    if (r.bench === 'serve') console.log(`  ${String(r.format).padEnd(5)}: ${(Number(r.cpuShare) * 100).toFixed(2)} % of a core, ${Number(r.kbitPerSecond).toFixed(0)} kbit/s on the wire`);
+    if (r.bench === 'latency') console.log(`  engine render → dubstage listen's output (${r.format}): median ${r.medianMs} ms, max ${r.maxMs} ms`);
   }
 }
