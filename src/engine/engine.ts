@@ -76,6 +76,8 @@ export class Engine {
   private out: BlockOutput;
   /** fold-down scratch for 5.1: D, M, E (L R each), master L R, reference L R */
   private readonly fold: Float32Array[];
+  /** what is heard while stems are soloed: their sum, L and R */
+  private readonly soloMix: [Float32Array, Float32Array];
   private state: TransportState = 'stopped';
   /** after a locate: roll on once the butler is ready? */
   private resumeAfterLocate = false;
@@ -101,6 +103,7 @@ export class Engine {
     const ahead = opts.aheadFrames ?? opts.sampleRate * 3;
     this.butler = new Butler({ ahead, chunk: Math.max(opts.blockSize * 8, Math.round(opts.sampleRate / 4)) });
     this.fold = Array.from({ length: 10 }, () => new Float32Array(opts.blockSize));
+    this.soloMix = [new Float32Array(opts.blockSize), new Float32Array(opts.blockSize)];
   }
 
   private newLoudnessMeters(): LoudnessMeter[] {
@@ -266,11 +269,31 @@ export class Engine {
       rl = fold[8];
       rr = fold[9];
     }
+    let hl = ml;
+    let hr = mr;
+    if (plan.stemSolo !== 0) {
+      // Stem solo (monitoring only): the soloed stems, as printed, are heard instead of the master.
+      const sl = this.soloMix[0];
+      const sr = this.soloMix[1];
+      sl.fill(0);
+      sr.fill(0);
+      for (let s = 0; s < 3; s++) {
+        if ((plan.stemSolo & (1 << s)) === 0) continue;
+        const a = o.channels === 6 ? fold[2 * s] : o.stems[s][0];
+        const b = o.channels === 6 ? fold[2 * s + 1] : o.stems[s][1];
+        for (let i = 0; i < n; i++) {
+          sl[i] += a[i];
+          sr[i] += b[i];
+        }
+      }
+      hl = sl;
+      hr = sr;
+    }
     const fade = this.state === 'stopping';
     for (let i = 0; i < n; i++) {
       const g = fade ? 1 - (i + 1) / n : 1;
-      out[2 * i] = (ml[i] + rl[i]) * g;
-      out[2 * i + 1] = (mr[i] + rr[i]) * g;
+      out[2 * i] = (hl[i] + rl[i]) * g;
+      out[2 * i + 1] = (hr[i] + rr[i]) * g;
     }
     for (let s = 0; s < 3; s++) {
       accumulateLevel(o.channels === 6 ? fold[2 * s] : o.stems[s][0], 0, n, 1, this.busMeters, s * 2);

@@ -79,6 +79,8 @@ export interface RenderPlan {
   /** D, M, E stem buses (before the master fader) */
   stems: PlanBus[];
   master: { target: number; current: number; strip: MasterStrip | null };
+  /** stems soloed for monitoring (bit s for stem s of D, M, E); 0: the master is heard */
+  stemSolo: number;
   /** clip scratch: up to two channels of source audio */
   scratch: [Float32Array, Float32Array];
   /** clips left out of the plan and why */
@@ -201,6 +203,7 @@ export function compilePlan(doc: Session, media: MediaPool, opts: PlanOptions): 
   return {
     sampleRate: doc.sampleRate, channels: C, mediaInfo, blockSize: n, length, media: mediaList, tracks, stems,
     master: { target: mg, current: mg, strip: strips.master },
+    stemSolo: (['D', 'M', 'E'] as const).reduce((m, id, s) => (doc.buses.find((b) => b.id === id)?.solo ? m | (1 << s) : m), 0),
     scratch: [new Float32Array(n), new Float32Array(n)], offline,
   };
 }

@@ -345,9 +345,9 @@ export const VERBS: Record<string, Verb> = {
   mute: { usage: 'mute TRACK [on|off]', summary: 'toggle or set mute', run: (ctx, a) => edit({ type: 'track.mute', track: findTrack(ctx, need(ctx, a, 0, 'track')), value: onOff(ctx, a[1]) }) },
   solo: { usage: 'solo TRACK [on|off]', summary: 'solo in place', run: (ctx, a) => edit({ type: 'track.solo', track: findTrack(ctx, need(ctx, a, 0, 'track')), value: onOff(ctx, a[1]) }) },
   bus: {
-    usage: 'bus gain D|M|E|master DB | bus mute BUS [on|off]', summary: 'stem bus and master faders',
+    usage: 'bus gain D|M|E|master DB | bus mute BUS [on|off] | bus solo D|M|E [on|off]', summary: 'stem bus and master faders; stem solo (what is heard: the soloed stems)',
     run: (ctx, a) => {
-      const sub = need(ctx, a, 0, 'gain or mute');
+      const sub = need(ctx, a, 0, 'gain, mute or solo');
       ctx.verb = `bus ${sub}`;
       const b = findBus(ctx, need(ctx, a, 1, 'bus'));
       if (sub === 'gain') {
@@ -355,7 +355,8 @@ export const VERBS: Record<string, Verb> = {
         return edit({ type: 'bus.gain', bus: b, db: g.db, relative: g.relative });
       }
       if (sub === 'mute') return edit({ type: 'bus.mute', bus: b, value: onOff(ctx, a[2]) });
-      fail(ctx, `unknown bus action "${sub}" (gain, mute)`);
+      if (sub === 'solo') return edit({ type: 'bus.solo', bus: b, value: onOff(ctx, a[2]) });
+      fail(ctx, `unknown bus action "${sub}" (gain, mute, solo)`);
     },
   },
   import: {

@@ -23,6 +23,7 @@ export type Command =
   | { type: 'track.solo'; track: string; value?: boolean }
   | { type: 'bus.gain'; bus: BusId; db: number; relative?: boolean }
   | { type: 'bus.mute'; bus: BusId; value?: boolean }
+  | { type: 'bus.solo'; bus: BusId; value?: boolean }
   | { type: 'clip.add'; track: string; media: string; channels: number[]; sourceStart: number; position: number; length: number; name: string }
   | { type: 'clip.move'; clip: string; position: number }
   | { type: 'clip.trim'; clip: string; edge: 'start' | 'end'; position: number }
@@ -167,6 +168,14 @@ export function applyCommand(doc: Draft<Session>, cmd: Command, ctx: EditContext
     case 'bus.mute': {
       const b = bus(doc, cmd.bus);
       b.mute = cmd.value ?? !b.mute;
+      return;
+    }
+    case 'bus.solo': {
+      if (cmd.bus === 'master') throw new CommandError('solo is for a stem (D, M or E); the master is what plays when none is soloed');
+      const b = bus(doc, cmd.bus);
+      const on = cmd.value ?? !b.solo;
+      if (on) b.solo = true;
+      else delete b.solo;
       return;
     }
     case 'clip.add': {
@@ -323,6 +332,7 @@ export function describeCommand(cmd: Command, doc: Session): string {
     case 'track.solo': return `solo ${name(cmd.track)}`;
     case 'bus.gain': return `gain ${cmd.bus}`;
     case 'bus.mute': return `mute ${cmd.bus}`;
+    case 'bus.solo': return `solo ${cmd.bus}`;
     case 'clip.add': return `add clip to ${name(cmd.track)}`;
     case 'clip.move': return `move ${cmd.clip}`;
     case 'clip.trim': return `trim ${cmd.clip} ${cmd.edge}`;

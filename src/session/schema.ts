@@ -109,6 +109,8 @@ export const BusSchema = z.object({
   name: z.string().min(1).max(64),
   gainDb,
   mute: z.boolean(),
+  /** monitoring: while any stem is soloed, what is heard is the soloed stems (renders are unchanged) */
+  solo: z.boolean().optional(),
   eq: z.array(EqBandSchema).max(8).optional(),
   comp: CompSchema.optional(),
   limit: LimitSchema.optional(),

@@ -150,7 +150,7 @@ export function BusRows(p: { meters: Map<string, MeterReading>; loudness: Loudne
         const line =
           (b.id === 'master' ? chalk.bold(label) : label) +
           `${formatDb(b.gainDb)} ` +
-          (b.mute ? chalk.yellow('M ') : '  ') +
+          (b.mute ? chalk.yellow('M') : ' ') + (b.solo ? chalk.green('S') : ' ') +
           chalk.gray('L ') + meterString(l.rms, l.peak, p.meterWidth) +
           chalk.gray(' R ') + meterString(r.rms, r.peak, p.meterWidth) +
           chalk.gray(` M${lufs(lo?.momentary ?? null)} S${lufs(lo?.shortTerm ?? null)} I${lufs(lo?.integrated ?? null)} ${peakLabel}${lufs(lo?.peak ?? null)}`) + gr;

@@ -69,6 +69,31 @@ describe('real-time engine', () => {
     expect(r).toEqual(or);
   });
 
+  it('with a stem soloed, plays that stem as the render prints it; the master meter still reads the master', async () => {
+    const { dir, ed } = scene();
+    ed.execute('bus solo M');
+    expect(ed.doc.buses.find((b) => b.id === 'M')!.solo).toBe(true);
+    const blocks = Math.ceil((48000 * 3 + 9600) / BLOCK);
+    const engine = new Engine({ blockSize: BLOCK, sampleRate: 48000, aheadFrames: 48000 });
+    engine.setSession(ed.doc, ed.media.baseDir);
+    const [l, r] = await play(engine, blocks);
+    const snap = engine.snapshot();
+    engine.close();
+    await renderSession(ed.doc, ed.media, { outDir: path.join(dir, 'out'), encoding: 'float32', blockSize: BLOCK });
+    const [ml, mr] = readFloat(path.join(dir, 'out', 's_MX.wav'), blocks * BLOCK);
+    expect(l).toEqual(ml);
+    expect(r).toEqual(mr);
+    // the render is not changed by a monitoring solo: the mix still has the dialogue
+    const [mixL] = readFloat(path.join(dir, 'out', 's_MIX.wav'), blocks * BLOCK);
+    expect(mixL.some((v, i) => Math.abs(v - ml[i]) > 0.01)).toBe(true);
+    const master = snap.buses.find((b) => b.id === 'master')!;
+    const music = snap.buses.find((b) => b.id === 'M')!;
+    expect(master.left.peak).toBeGreaterThan(music.left.peak + 1); // the dialogue (panned left) is in it
+    ed.execute('bus solo M off');
+    expect(ed.doc.buses.find((b) => b.id === 'M')!.solo).toBeUndefined();
+    expect(() => ed.execute('bus solo master')).toThrow(/solo is for a stem/);
+  });
+
   it('counts an underrun and plays silence when the disk has not delivered', async () => {
     const { ed } = scene();
     const engine = new Engine({ blockSize: BLOCK, sampleRate: 48000, aheadFrames: 48000 });
