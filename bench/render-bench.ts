@@ -63,7 +63,7 @@ async function main() {
   const ed = buildSession(root, minutes, media);
   const out = fs.mkdtempSync(path.join(root, 'out-'));
   const t0 = performance.now();
-  const res = await renderSession(ed.doc, ed.media, { outDir: out });
+  const res = await renderSession(ed.doc, ed.media, { outDir: out, blockSize: process.env.DUBSTAGE_BENCH_BLOCK ? Number(process.env.DUBSTAGE_BENCH_BLOCK) : undefined });
   const seconds = (performance.now() - t0) / 1000;
   fs.rmSync(out, { recursive: true, force: true });
   const audio = res.frames / RATE;

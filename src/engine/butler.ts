@@ -4,7 +4,7 @@
 // loop only copies what is already there; a read that has not landed is an underrun.
 // Slots are preallocated and reused: steady playback allocates nothing.
 import fs from 'node:fs';
-import { decodeChannel, PAD, type WavInfo } from '../io/wav-reader.js';
+import { decodeChannel, PAD, wordsOf, type WavInfo } from '../io/wav-reader.js';
 import type { SourceFeed } from './graph.js';
 import type { PlanClip, RenderPlan } from './plan.js';
 
@@ -28,6 +28,7 @@ class Slot {
   readonly chans: [Float32Array, Float32Array];
   raw: Buffer = Buffer.alloc(0);
   view: DataView = new DataView(new ArrayBuffer(0));
+  words: Int32Array | undefined;
 
   constructor(capacity: number) {
     this.chans = [new Float32Array(capacity), new Float32Array(capacity)];
@@ -35,9 +36,10 @@ class Slot {
 
   /** Room for one disk read of `bytes`; grows (control side) only for a wider file than before. */
   ensureRaw(bytes: number): void {
-    if (this.raw.length >= bytes + PAD) return;
-    this.raw = Buffer.alloc(bytes + PAD);
+    if (this.raw.length >= bytes + PAD + 4) return;
+    this.raw = Buffer.alloc(bytes + PAD + 4);
     this.view = new DataView(this.raw.buffer, this.raw.byteOffset, this.raw.length);
+    this.words = wordsOf(this.raw);
   }
 }
 
@@ -282,7 +284,7 @@ export class Butler implements SourceFeed {
     const n = Math.floor(got / info.blockAlign);
     const at = s.winEnd - s.winStart;
     for (let ch = 0; ch < channels.length; ch++) {
-      this.nonFinite += decodeChannel(s.view, PAD, info, channels[ch], n, s.chans[ch], at);
+      this.nonFinite += decodeChannel(s.view, PAD, info, channels[ch], n, s.chans[ch], at, s.words);
     }
     if (n < frames) {
       // Past the end of the file (a truncated recording): silence for the rest.

@@ -29,6 +29,12 @@ export class DirectFeed implements SourceFeed {
     return true;
   }
 
+  /** A steady mono clip straight into a stereo bus: see SourceFeed.mixMono. */
+  mixMono(_plan: RenderPlan, clip: PlanClip, src: number, n: number, l: Float32Array, r: Float32Array, gl: number, gr: number, at: number): boolean {
+    this.byIndex[clip.media].mixMono(src, n, clip.channels[0], l, r, gl, gr, at);
+    return true;
+  }
+
   /** NaN/Inf float samples replaced by silence, over all media. */
   get nonFinite(): number {
     let n = 0;

@@ -13,6 +13,12 @@ export interface SourceFeed {
    * when the audio is not there in time (the block plays silence for that clip).
    */
   read(plan: RenderPlan, clip: PlanClip, src: number, n: number, out: Float32Array[], at: number): boolean;
+  /**
+   * Optional: adds frames [src, src+n) of a mono clip times gl and gr into l[at…] and r[at…],
+   * exactly as read() followed by the mix would (the offline render decodes and mixes in one
+   * pass; frames past the end of the media add nothing).
+   */
+  mixMono?(plan: RenderPlan, clip: PlanClip, src: number, n: number, l: Float32Array, r: Float32Array, gl: number, gr: number, at: number): boolean;
 }
 
 export interface BlockOutput {
@@ -40,11 +46,15 @@ export function createBlockOutput(blockSize: number, channels = 2): BlockOutput 
  * mix gains (one pass fewer); otherwise gain × fade is applied in place and 1 is returned.
  * Render loop.
  */
+function fadeTouches(clip: PlanClip, blockStart: number, from: number, to: number): boolean {
+  return blockStart + from < clip.position + clip.fadeIn || blockStart + to > clip.fadeEnd - clip.fadeOut;
+}
+
 function shapeClip(buf: Float32Array, clip: PlanClip, blockStart: number, from: number, to: number): number {
   const g = clip.gain;
+  if (!fadeTouches(clip, blockStart, from, to)) return g;
   const inEnd = clip.position + clip.fadeIn;
   const outStart = clip.fadeEnd - clip.fadeOut;
-  if (blockStart + from >= inEnd && blockStart + to <= outStart) return g;
   for (let i = from; i < to; i++) {
     const t = blockStart + i;
     let k = g;
@@ -110,6 +120,11 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
       const from = (c.position > position ? c.position : position) - position;
       const to = (c.end < end ? c.end : end) - position;
       const src = c.sourceStart + position + from - c.position;
+      // A mono clip at steady gains with no fade in this block goes straight to a stereo bus.
+      if (steady && C === 2 && meters === null && c.channels.length === 1 && feed.mixMono !== undefined && !fadeTouches(c, position, from, to)) {
+        if (!feed.mixMono(plan, c, src, to - from, dst[0], dst[1], tgt[0] * c.gain, tgt[1] * c.gain, from)) underruns++;
+        continue;
+      }
       if (!feed.read(plan, c, src, to - from, scratch, from)) {
         underruns++;
         continue;

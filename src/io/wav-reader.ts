@@ -40,8 +40,17 @@ const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 const MAX_META_CHUNK = 16 * 1024 * 1024;
-/** the scratch buffer's audio starts one byte in, so 24-bit decoding can read a byte early */
-export const PAD = 1;
+/**
+ * The scratch buffer's audio starts 4 bytes in: 24-bit decoding can read a byte early, and
+ * mono 24-bit audio sits word-aligned, so four samples decode from three 32-bit loads.
+ */
+export const PAD = 4;
+const LITTLE_ENDIAN = new Uint8Array(new Uint32Array([1]).buffer)[0] === 1;
+
+/** A word view of a scratch buffer (for decodeChannel's aligned 24-bit path). */
+export function wordsOf(buf: Buffer): Int32Array | undefined {
+  return LITTLE_ENDIAN && buf.byteOffset % 4 === 0 ? new Int32Array(buf.buffer, buf.byteOffset, buf.length >> 2) : undefined;
+}
 
 function readAt(fd: number, file: string, position: number, length: number): Buffer {
   const buf = Buffer.alloc(length);
@@ -174,6 +183,7 @@ export class WavReader {
   private fd: number;
   private scratch: Buffer = Buffer.alloc(0);
   private view: DataView = new DataView(new ArrayBuffer(0));
+  private words: Int32Array | undefined;
 
   private constructor(fd: number, info: WavInfo) {
     this.fd = fd;
@@ -208,13 +218,79 @@ export class WavReader {
    * frames were decoded.
    */
   readFrames(start: number, count: number, channels: ArrayLike<number>, out: Float32Array[], outOffset = 0): number {
+    const frames = this.load(start, count);
+    for (let i = 0; i < channels.length; i++) {
+      this.nonFinite += decodeChannel(this.view, PAD, this.info, channels[i], frames, out[i], outOffset, this.words);
+    }
+    return frames;
+  }
+
+  /**
+   * Adds frames [start, start+count) of source channel `ch`, times gl and gr, into l and r
+   * from `at`: decoding and a mono-to-stereo mix in one pass, with the same float results as
+   * readFrames followed by the mix (each sample is rounded to float32 first). The offline
+   * render's fast path for a steady mono clip; returns how many frames there were.
+   */
+  mixMono(start: number, count: number, ch: number, l: Float32Array, r: Float32Array, gl: number, gr: number, at: number): number {
+    const info = this.info;
+    const frames = this.load(start, count);
+    const w = this.words;
+    if (info.format === 'pcm' && info.bitsPerSample === 24 && info.channels === 1 && w !== undefined) {
+      // four samples from three words (see decodeChannel)
+      const k = 1 / 8388608;
+      const groups = frames >> 2;
+      let j = PAD >> 2;
+      let i = at;
+      for (let g = 0; g < groups; g++, j += 3, i += 4) {
+        const a = w[j];
+        const b = w[j + 1];
+        const c = w[j + 2];
+        const v0 = ((a << 8) >> 8) * k;
+        const v1 = ((((a >>> 24) | (b << 8)) << 8) >> 8) * k;
+        const v2 = ((((b >>> 16) | (c << 16)) << 8) >> 8) * k;
+        const v3 = (c >> 8) * k;
+        l[i] += v0 * gl;
+        r[i] += v0 * gr;
+        l[i + 1] += v1 * gl;
+        r[i + 1] += v1 * gr;
+        l[i + 2] += v2 * gl;
+        r[i + 2] += v2 * gr;
+        l[i + 3] += v3 * gl;
+        r[i + 3] += v3 * gr;
+      }
+      const view = this.view;
+      for (let f = groups * 4, b = PAD + f * 3; f < frames; f++, b += 3, i++) {
+        const v = (view.getInt32(b - 1, true) >> 8) * k;
+        l[i] += v * gl;
+        r[i] += v * gr;
+      }
+      return frames;
+    }
+    // Other formats: decode, then mix (floats, doubles and 8/16/32-bit PCM are rounded to
+    // float32 exactly as readFrames rounds them).
+    if (this.mixScratch.length < frames) this.mixScratch = new Float32Array(frames);
+    const m = this.mixScratch;
+    this.nonFinite += decodeChannel(this.view, PAD, info, ch, frames, m, 0, w);
+    for (let f = 0; f < frames; f++) {
+      const v = m[f];
+      l[at + f] += v * gl;
+      r[at + f] += v * gr;
+    }
+    return frames;
+  }
+
+  private mixScratch = new Float32Array(0);
+
+  /** Reads the bytes of frames [start, start+count) into the scratch; returns whole frames read. */
+  private load(start: number, count: number): number {
     const info = this.info;
     if (start >= info.frames || count <= 0) return 0;
     const n = Math.min(count, info.frames - start);
     const bytes = n * info.blockAlign;
-    if (this.scratch.length < bytes + PAD) {
-      this.scratch = Buffer.alloc(bytes + PAD);
+    if (this.scratch.length < bytes + PAD + 4) {
+      this.scratch = Buffer.alloc(bytes + PAD + 4);
       this.view = new DataView(this.scratch.buffer, this.scratch.byteOffset, this.scratch.length);
+      this.words = wordsOf(this.scratch);
     }
     const buf = this.scratch;
     let got = 0;
@@ -224,11 +300,7 @@ export class WavReader {
       if (r === 0) break;
       got += r;
     }
-    const frames = Math.floor(got / info.blockAlign);
-    for (let i = 0; i < channels.length; i++) {
-      this.nonFinite += decodeChannel(this.view, PAD, info, channels[i], frames, out[i], outOffset);
-    }
-    return frames;
+    return Math.floor(got / info.blockAlign);
   }
 
   close(): void {
@@ -244,11 +316,31 @@ export class WavReader {
  * least 1, see PAD) into dst[at…]. Returns how many NaN/Inf samples were replaced by 0.
  * Render-side helper: no allocation.
  */
-export function decodeChannel(view: DataView, base: number, info: WavInfo, ch: number, frames: number, dst: Float32Array, at: number): number {
+export function decodeChannel(view: DataView, base: number, info: WavInfo, ch: number, frames: number, dst: Float32Array, at: number, words?: Int32Array): number {
   const stride = info.blockAlign;
   const bits = info.bitsPerSample;
   let b = base + ch * (bits >> 3);
   if (info.format === 'pcm') {
+    if (bits === 24 && info.channels === 1 && words !== undefined && base % 4 === 0) {
+      // Mono 24-bit, word-aligned: samples s0…s3 are bytes 0-2, 3-5, 6-8, 9-11 of three
+      // little-endian words; shifts put each on top of an int32 and sign-extend it.
+      const k = 1 / 8388608;
+      const groups = frames >> 2;
+      let j = base >> 2;
+      let i = at;
+      for (let g = 0; g < groups; g++, j += 3, i += 4) {
+        const w0 = words[j];
+        const w1 = words[j + 1];
+        const w2 = words[j + 2];
+        dst[i] = ((w0 << 8) >> 8) * k;
+        dst[i + 1] = ((((w0 >>> 24) | (w1 << 8)) << 8) >> 8) * k;
+        dst[i + 2] = ((((w1 >>> 16) | (w2 << 16)) << 8) >> 8) * k;
+        dst[i + 3] = (w2 >> 8) * k;
+      }
+      b += groups * 12;
+      for (let f = groups * 4; f < frames; f++, b += 3) dst[at + f] = (view.getInt32(b - 1, true) >> 8) * k;
+      return 0;
+    }
     if (bits === 24) {
       // One little-endian 32-bit read that starts a byte early puts the 3 sample bytes on top;
       // the arithmetic shift drops the extra byte and sign-extends.

@@ -106,6 +106,55 @@ describe('every PCM and float depth, mono to 8 channels', () => {
     ]);
     expect(Array.from(readAll(f).out.map((c) => c[0]))).toEqual([0.5, -0.25]);
   });
+  it('mono 24-bit (decoded four samples from three words) at every start and length', () => {
+    const values = Array.from({ length: 103 }, (_, i) => ((i * 2654435761) % 16777216) - 8388608);
+    values[5] = -8388608;
+    values[6] = 8388607;
+    values[7] = -1;
+    const f = writeWav(dir, 'mono24.wav', [fmtChunk({ channels: 1, rate: 48000, bits: 24 }), chunk('data', pcmData(values.map((v) => [v]), 24))]);
+    const r = WavReader.open(f);
+    for (const start of [0, 1, 2, 3, 5, 50]) {
+      for (const count of [1, 3, 4, 7, 8, 30, 103]) {
+        const out = [new Float32Array(count + 2)];
+        const n = r.readFrames(start, count, [0], out, 1);
+        expect(n).toBe(Math.min(count, values.length - start));
+        for (let i = 0; i < n; i++) expect(out[0][1 + i]).toBe(values[start + i] / 8388608);
+        expect(out[0][0]).toBe(0);
+      }
+    }
+    r.close();
+  });
+
+  it('mixMono adds gl × and gr × a mono channel exactly as readFrames and a mix would, for any format', () => {
+    const vals = Array.from({ length: 37 }, (_, i) => ((i * 7919) % 60000) - 30000);
+    const files = [
+      writeWav(dir, 'mx24.wav', [fmtChunk({ channels: 1, rate: 48000, bits: 24 }), chunk('data', pcmData(vals.map((v) => [v * 211]), 24))]),
+      writeWav(dir, 'mx16.wav', [fmtChunk({ channels: 1, rate: 48000, bits: 16 }), chunk('data', pcmData(vals.map((v) => [v]), 16))]),
+      writeWav(dir, 'mx24st.wav', [fmtChunk({ channels: 2, rate: 48000, bits: 24 }), chunk('data', pcmData(vals.map((v) => [v, -v * 3]), 24))]),
+    ];
+    for (const file of files) {
+      const r = WavReader.open(file);
+      const ch = r.info.channels - 1;
+      for (const [start, count] of [[0, 37], [3, 10], [30, 20]]) {
+        const base = Float32Array.from({ length: 40 }, (_, i) => i * 0.01);
+        const l = Float32Array.from(base);
+        const rr = Float32Array.from(base);
+        r.mixMono(start, count, ch, l, rr, 0.7071, -0.3, 2);
+        const src = [new Float32Array(40)];
+        r.readFrames(start, count, [ch], src, 2);
+        const wl = Float32Array.from(base);
+        const wr = Float32Array.from(base);
+        for (let i = 2; i < 40; i++) {
+          wl[i] += src[0][i] * 0.7071;
+          wr[i] += src[0][i] * -0.3;
+        }
+        expect(l).toEqual(wl);
+        expect(rr).toEqual(wr);
+      }
+      r.close();
+    }
+  });
+
   it('reads a range of chosen channels at an offset', () => {
     const frames = Array.from({ length: 10 }, (_, i) => [i * 100, i * 100 + 1, i * 100 + 2]);
     const f = writeWav(dir, 'range.wav', [fmtChunk({ channels: 3, rate: 48000, bits: 16 }), chunk('data', pcmData(frames, 16))]);

@@ -48,6 +48,52 @@ describe('BwfWriter', () => {
     expect(Array.from(back.out[0])).toEqual([1.5, -2, 0.5]);
   });
 
+  it('stereo 24-bit in writes of any size (the packed path and its unaligned edges) is byte-exact, overs and NaN clamped and counted', () => {
+    const dir = tmpDir();
+    const n = 1001;
+    const l = new Float32Array(n);
+    const r = new Float32Array(n);
+    let seed = 7;
+    for (let i = 0; i < n; i++) {
+      seed = (seed * 1103515245 + 12345) >>> 0;
+      l[i] = (seed / 4294967296 - 0.5) * 2.2; // about one sample in ten past full scale
+      r[i] = -l[i] * 0.5;
+    }
+    l[10] = NaN;
+    r[11] = Infinity;
+    r[500] = -1; // exactly -1: in range
+    const target = path.join(dir, 'st.wav');
+    const w = new BwfWriter(target, { sampleRate: 48000, channels: 2, encoding: 'pcm24', bext: { timeReference: 0 } });
+    // writes of 1, 2, 3, … frames: starts and ends land on every alignment
+    let at = 0;
+    for (let k = 1; at < n; k++) {
+      const m = Math.min(k, n - at);
+      w.write([l, r], m, at);
+      at += m;
+    }
+    w.finish();
+    // expected bytes worked out independently: round, clamp, NaN as 0, little-endian 3 bytes
+    const expected = Buffer.alloc(n * 6);
+    let overs = 0;
+    const put = (x: number, o: number) => {
+      let v = Math.round(x * 8388608);
+      if (!(v >= -8388608 && v <= 8388607)) {
+        overs++;
+        v = Number.isNaN(v) ? 0 : v > 0 ? 8388607 : -8388608;
+      }
+      expected.writeIntLE(v, o, 3);
+    };
+    for (let i = 0; i < n; i++) {
+      put(l[i], i * 6);
+      put(r[i], i * 6 + 3);
+    }
+    const info = probeWav(target);
+    const data = fs.readFileSync(target).subarray(info.dataOffset, info.dataOffset + info.dataBytes);
+    expect(data.equals(expected)).toBe(true);
+    expect(w.clipped).toBe(overs);
+    expect(overs).toBeGreaterThan(50);
+  });
+
   it('odd data sizes get a pad byte and the RIFF size counts it', () => {
     const dir = tmpDir();
     const f = path.join(dir, 'odd.wav');
