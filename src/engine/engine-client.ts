@@ -142,7 +142,7 @@ export class EngineClient {
     const why = signal ? `signal ${signal}` : `exit code ${code}`;
     this.log.write(`engine died (${why})\n`);
     const position = this.view.snap?.position ?? 0;
-    this.update({ connected: false, message: `audio engine crashed (${why}); restarting — see ${this.logFile}`, restarts: this.view.restarts + 1 });
+    this.update({ connected: false, monitor: null, monitorStatus: null, message: `audio engine crashed (${why}); restarting — see ${this.logFile}`, restarts: this.view.restarts + 1 });
     setTimeout(() => {
       if (this.closing) return;
       this.start();

@@ -117,7 +117,10 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
   }, [ev.message]);
 
   useEffect(() => {
-    if (ev.monitor) setStatus(`monitor: ${ev.monitor.tunnel} on the laptop, then :monitor here shows the URL to play`);
+    if (!ev.monitor) return;
+    // the URL when it fits whole; otherwise :monitor shows it on a line of its own
+    const full = `monitor: on the laptop ${ev.monitor.tunnel}  then play ${ev.monitor.url}`;
+    setStatus(full.length <= columns ? full : `monitor: ${ev.monitor.tunnel} on the laptop · :monitor for the URL`);
   }, [ev.monitor?.url]);
 
   useEffect(() => {
