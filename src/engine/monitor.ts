@@ -373,7 +373,7 @@ export class MonitorServer {
 
   private encode24(block: Float32Array, buf: Buffer): Buffer {
     for (let i = 0, o = 0; i < block.length; i++, o += 3) {
-      let v = Math.round(block[i] * 8388608);
+      let v = Math.floor(block[i] * 8388608 + 0.5); // Math.round, faster (see wav-writer)
       if (v > 8388607) v = 8388607;
       else if (v < -8388608) v = -8388608;
       buf[o] = v;
@@ -396,7 +396,7 @@ export class MonitorServer {
       s ^= s >>> 17;
       s ^= s << 5;
       const b = (s >>> 0) / 4294967296;
-      let v = Math.round(block[i] * 32768 + a - b);
+      let v = Math.floor(block[i] * 32768 + a - b + 0.5);
       if (v > 32767) v = 32767;
       else if (v < -32768) v = -32768;
       buf.writeInt16LE(v, o);

@@ -56,7 +56,7 @@ export class OpusStreamEncoder {
       }
       const n = Math.min(frames - i, OPUS_FRAME - this.fill);
       for (let k = 0; k < n * 2; k++) {
-        let v = Math.round(block[2 * i + k] * 32767);
+        let v = Math.floor(block[2 * i + k] * 32767 + 0.5);
         if (v > 32767) v = 32767;
         else if (v < -32768) v = -32768;
         this.pcm.writeInt16LE(v, (this.fill * 2 + k) * 2);

@@ -341,7 +341,7 @@ export class BwfWriter {
 function encodeChannel24(dst: Uint8Array, o: number, stride: number, src: Float32Array, from: number, n: number): number {
   let clipped = 0;
   for (let f = from, end = from + n; f < end; f++, o += stride) {
-    let v = Math.round(src[f] * 8388608);
+    let v = Math.floor(src[f] * 8388608 + 0.5); // = Math.round here, see packStereo24
     if (v > 8388607 || v < -8388608 || v !== v) {
       clipped++;
       v = v !== v ? 0 : v > 0 ? 8388607 : -8388608;
@@ -365,12 +365,15 @@ function wordView(buf: Buffer): Int32Array | null {
  * (NaN is written as 0 and counted).
  */
 function packStereo24(w: Int32Array, wo: number, l: Float32Array, r: Float32Array, from: number, pairs: number): number {
+  // floor(v + 0.5) is Math.round for every float32 sample scaled by 2^23 (v + 0.5 is exact;
+  // only the sign of a zero differs, which the integer stores drop), and V8's Math.round ran
+  // 3× slower on real mixes here (107 against 368 M samples/s).
   let clipped = 0;
   for (let p = 0, f = from; p < pairs; p++, f += 2, wo += 3) {
-    let a = Math.round(l[f] * 8388608);
-    let b = Math.round(r[f] * 8388608);
-    let c = Math.round(l[f + 1] * 8388608);
-    let d = Math.round(r[f + 1] * 8388608);
+    let a = Math.floor(l[f] * 8388608 + 0.5);
+    let b = Math.floor(r[f] * 8388608 + 0.5);
+    let c = Math.floor(l[f + 1] * 8388608 + 0.5);
+    let d = Math.floor(r[f + 1] * 8388608 + 0.5);
     // the usual case, all four in range, in one test (NaN fails it: it compares false)
     if (!(a >= -8388608 && a <= 8388607 && b >= -8388608 && b <= 8388607 && c >= -8388608 && c <= 8388607 && d >= -8388608 && d <= 8388607)) {
       if (!(a >= -8388608 && a <= 8388607)) {
