@@ -191,8 +191,14 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
     const g1 = bus.target * m.target;
     for (let c = 0; c < C; c++) {
       const o = out.stems[s][c];
-      clear(o, 0, frames);
-      addRamped(o, bus.chans[c], g0, g1, 0, frames);
+      if (g0 === g1 && g1 !== 0) {
+        // steady: one pass instead of clear-then-add (0 + x·g is x·g)
+        const b = bus.chans[c];
+        for (let i = 0; i < frames; i++) o[i] = b[i] * g1;
+      } else {
+        clear(o, 0, frames);
+        addRamped(o, bus.chans[c], g0, g1, 0, frames);
+      }
     }
     bus.current = bus.target;
   }
@@ -200,6 +206,14 @@ export function renderBlock(plan: RenderPlan, feed: SourceFeed, position: number
   if (ms !== null) ms.processStems(out.stems, frames);
   for (let c = 0; c < C; c++) {
     const mc = out.master[c];
+    if (stems.length === 3) {
+      // D + M + E in one pass, rounded to float32 after each add as the stems are summed
+      const d = out.stems[0][c];
+      const mu = out.stems[1][c];
+      const e = out.stems[2][c];
+      for (let i = 0; i < frames; i++) mc[i] = Math.fround(d[i] + mu[i]) + e[i];
+      continue;
+    }
     clear(mc, 0, frames);
     for (let s = 0; s < stems.length; s++) {
       const o = out.stems[s][c];

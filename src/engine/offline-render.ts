@@ -106,7 +106,8 @@ export async function renderSession(doc: Session, media: MediaPool, opts: Render
     for (let pos = from; pos < to + latency; pos += blockSize) {
       const n = Math.min(blockSize, to + latency - pos);
       // Full write buffers go to the disk on libuv's threads while this thread renders on.
-      for (const w of writers) await w.reserve(n);
+      // (an await only when a buffer is full: most blocks need none)
+      for (const w of writers) if (w.mustReserve(n)) await w.reserve(n);
       renderBlock(plan, feed, pos, n, out);
       for (let c = 0; c < C; c++) {
         const mc = out.stems[1][c];

@@ -198,7 +198,7 @@ export class BwfWriter {
    * synchronous flush never overlaps it.
    */
   async reserve(frames: number): Promise<void> {
-    if (this.fill + frames * this.opts.channels * this.bytesPerSample <= WRITE_CHUNK) return;
+    if (!this.mustReserve(frames)) return;
     await this.settle();
     if (this.fill === 0) return;
     const buf = this.buf;
@@ -218,6 +218,11 @@ export class BwfWriter {
     this.w32 = this.spareW32;
     this.spareW32 = w;
     this.fill = 0;
+  }
+
+  /** Whether `frames` more frames need reserve() (the buffer would overflow). */
+  mustReserve(frames: number): boolean {
+    return this.fill + frames * this.opts.channels * this.bytesPerSample > WRITE_CHUNK;
   }
 
   /** Waits for the background write, if any. */
