@@ -16,7 +16,8 @@ import { clockOf, helpText } from './session/command-line.js';
 import { SessionEditor } from './session/editor.js';
 import { runScript, scriptLines, ScriptError, type ScriptLine } from './session/run-script.js';
 import { FRAME_RATES } from './session/timecode.js';
-import { parseFrameRate } from './session/timecode.js';
+import { parseIxml } from './io/ixml.js';
+import { frameRateFromIxml, parseFrameRate } from './session/timecode.js';
 import { SessionFileError } from './session/session-file.js';
 import { parseTime } from './session/time-spec.js';
 import { formatTimecode, samplesToFrames } from './session/timecode.js';
@@ -188,7 +189,9 @@ function cmdInfo(files: string[]): void {
       const cues = readCuePoints(info);
       if (cli.flags.json) out.push(wavSummary(info, cues));
       else {
-        const rate = cli.flags.fps ? parseFrameRate(cli.flags.fps) : parseFrameRate('25');
+        // the rate asked for, else the one the recorder wrote in iXML, else 25
+        const x = parseIxml(info.ixml, info.channels);
+        const rate = cli.flags.fps ? parseFrameRate(cli.flags.fps) : (frameRateFromIxml(x.timecodeRate, x.timecodeFlag) ?? parseFrameRate('25'));
         console.log(formatWavInfo(info, (tr) => `${formatTimecode(samplesToFrames(tr, rate, info.sampleRate), rate)} at ${rate.id} fps`, cues));
       }
     } catch (e) {

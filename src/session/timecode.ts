@@ -46,6 +46,19 @@ export function parseFrameRate(text: string): FrameRate {
   return RATES[id];
 }
 
+/**
+ * The frame rate a recorder wrote in iXML (TIMECODE_RATE "24000/1001", TIMECODE_FLAG "DF" or
+ * "NDF"), or null when it names none of ours.
+ */
+export function frameRateFromIxml(rate: string | undefined, flag: string | undefined): FrameRate | null {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(rate ?? '');
+  if (!m) return null;
+  const [num, den] = [Number(m[1]), Number(m[2])];
+  const df = (flag ?? '').trim().toUpperCase() === 'DF';
+  for (const r of Object.values(RATES)) if (r.num * den === num * r.den && r.dropFrame === (df && r.id.startsWith('29.97'))) return r;
+  return null;
+}
+
 /** Frames dropped per minute (except every tenth minute) in drop-frame counting. */
 function dropPerMinute(rate: FrameRate): number {
   return rate.dropFrame ? Math.round(rate.nominal / 15) : 0; // 2 at 29.97

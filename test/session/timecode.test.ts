@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
-  FRAME_RATES, formatTimecode, frameRate, framesPerDay, framesToSamples, parseFrameRate, parseTimecode, samplesToFrames, TimelineClock,
+  FRAME_RATES, formatTimecode, frameRate, frameRateFromIxml, framesPerDay, framesToSamples, parseFrameRate, parseTimecode, samplesToFrames, TimelineClock,
 } from '../../src/session/timecode.js';
 
 describe('drop-frame timecode at 29.97', () => {
@@ -52,6 +52,15 @@ describe('frame rate names', () => {
     expect(parseFrameRate('23.98').id).toBe('23.976');
     expect(() => parseFrameRate('25df')).toThrow(/only at 29.97/);
     expect(() => parseFrameRate('31')).toThrow(/unknown frame rate/);
+  });
+  it('reads the rate a recorder wrote in iXML', () => {
+    expect(frameRateFromIxml('24000/1001', 'NDF')?.id).toBe('23.976');
+    expect(frameRateFromIxml('30000/1001', 'DF')?.id).toBe('29.97df');
+    expect(frameRateFromIxml('30000/1001', 'NDF')?.id).toBe('29.97');
+    expect(frameRateFromIxml('25/1', 'NDF')?.id).toBe('25');
+    expect(frameRateFromIxml('48/2', undefined)?.id).toBe('24');
+    expect(frameRateFromIxml('50/1', 'NDF')).toBeNull();
+    expect(frameRateFromIxml(undefined, undefined)).toBeNull();
   });
 });
 
