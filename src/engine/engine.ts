@@ -153,11 +153,21 @@ export class Engine {
     return this.position;
   }
 
+  /** a locate under way (declicking toward it, or waiting for its audio) */
+  private get locatePending(): boolean {
+    return this.state === 'locating' || (this.state === 'stopping' && this.locateTo >= 0);
+  }
+
+  /** whether the transport is rolling or will be once a pending locate lands */
+  private get willRoll(): boolean {
+    return this.state === 'rolling' || (this.locatePending && this.resumeAfterLocate);
+  }
+
   play(): void {
     if (this.state === 'rolling') return;
     // Integrated loudness and max true peak count from the moment play starts (control side).
     this.loud = this.newLoudnessMeters();
-    if (this.state === 'locating') {
+    if (this.locatePending) {
       this.resumeAfterLocate = true;
       return;
     }
@@ -166,19 +176,22 @@ export class Engine {
 
   stop(): void {
     if (this.state === 'rolling') this.state = 'stopping';
-    else if (this.state === 'locating') this.resumeAfterLocate = false;
+    else if (this.locatePending) this.resumeAfterLocate = false;
   }
 
   toggle(): void {
-    if (this.state === 'rolling' || (this.state === 'locating' && this.resumeAfterLocate)) this.stop();
+    if (this.willRoll) this.stop();
     else this.play();
   }
 
-  /** Moves the playhead; rolling continues from there once the audio is ready. */
-  locate(position: number, roll = this.state === 'rolling' || (this.state === 'locating' && this.resumeAfterLocate)): void {
+  /**
+   * Moves the playhead; rolling continues from there once the audio is ready. Locates in quick
+   * succession (a held key, a typed-ahead burst) keep the last target and the intent to roll.
+   */
+  locate(position: number, roll = this.willRoll): void {
     const p = Math.max(0, Math.round(position));
-    if (this.state === 'rolling') {
-      // Declick: fade the current block out, then wait for the new place.
+    if (this.state === 'rolling' || this.state === 'stopping') {
+      // Declick: fade the current block out (or finish the fade under way), then go there.
       this.state = 'stopping';
       this.locateTo = p;
       this.resumeAfterLocate = roll;

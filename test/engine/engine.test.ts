@@ -123,6 +123,50 @@ describe('real-time engine', () => {
     engine.close();
   });
 
+  it('locates in quick succession while rolling keep rolling, from the last target; toggle during one stops', async () => {
+    const { ed } = scene();
+    const engine = new Engine({ blockSize: BLOCK, sampleRate: 48000, aheadFrames: 48000 });
+    engine.setSession(ed.doc, ed.media.baseDir);
+    const out = new Float32Array(BLOCK * 2);
+    const settle = async () => {
+      for (let i = 0; i < 20 && engine.transport !== 'rolling' && engine.transport !== 'stopped'; i++) {
+        await engine.whenStreamed();
+        engine.pull(out);
+      }
+    };
+    const heard: number[] = [];
+    engine.onBlock = (_o, position, jump, silent) => {
+      if (!silent && jump) heard.push(position);
+    };
+    engine.play();
+    await settle();
+    expect(engine.transport).toBe('rolling');
+    // three nudges before the engine renders another block (keys typed ahead over SSH)
+    engine.locate(48000);
+    engine.locate(52000);
+    engine.locate(56000);
+    expect(engine.transport).toBe('stopping'); // declicking first
+    await settle();
+    expect(engine.transport).toBe('rolling');
+    expect(heard).toEqual([0, 56000]); // the start, then the last target only
+    engine.onBlock = null;
+    // a locate during the declick of a plain stop stays stopped
+    engine.stop();
+    engine.locate(10000);
+    await settle();
+    expect(engine.transport).toBe('stopped');
+    expect(engine.playhead).toBe(10000);
+    // space right after a locate while rolling stops
+    engine.play();
+    await settle();
+    engine.locate(20000);
+    engine.toggle();
+    await settle();
+    expect(engine.transport).toBe('stopped');
+    expect(engine.playhead).toBe(20000);
+    engine.close();
+  });
+
   it('an edit while playing ramps in within one block, with no step at the swap', async () => {
     const { ed } = scene();
     const engine = new Engine({ blockSize: BLOCK, sampleRate: 48000, aheadFrames: 48000 });
