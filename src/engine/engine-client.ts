@@ -21,7 +21,7 @@ export interface EngineView {
   message: string;
   restarts: number;
   /** the remote monitor's stream URL and the ssh line to reach it, when serving */
-  monitor: { url: string; tunnel: string } | null;
+  monitor: { url: string; tunnel: string; notice?: string } | null;
   /** the remote monitor's listeners and their latency, with each status */
   monitorStatus: MonitorStatus | null;
 }
@@ -128,7 +128,7 @@ export class EngineClient {
       case 'monitor':
         // a restarted engine serves on the same port (the listener's tunnel stays valid)
         this.init.monitorPort = m.port;
-        this.update({ monitor: { url: m.url, tunnel: m.tunnel } });
+        this.update({ monitor: { url: m.url, tunnel: m.tunnel, notice: m.notice } });
         return;
       case 'devices':
         return; // answered by queryDevices' own process

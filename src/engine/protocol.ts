@@ -58,5 +58,5 @@ export type FromEngine =
   | { t: 'ready'; sink: SinkInfo; latencyFrames: number }
   | { t: 'status'; snap: EngineSnapshot; monitor?: MonitorStatus }
   | { t: 'error'; message: string }
-  | { t: 'monitor'; url: string; tunnel: string; port: number }
+  | { t: 'monitor'; url: string; tunnel: string; port: number; notice?: string }
   | { t: 'devices'; rows: DeviceRow[]; error?: string };

@@ -118,6 +118,7 @@ export function App({ editor, engine, columns, rows, onQuit, initialPrompt, noti
 
   useEffect(() => {
     if (!ev.monitor) return;
+    if (ev.monitor.notice) return setStatus(`monitor: ${ev.monitor.notice} — :monitor for the URL`);
     // the URL when it fits whole; otherwise :monitor shows it on a line of its own
     const full = `monitor: on the laptop ${ev.monitor.tunnel}  then play ${ev.monitor.url}`;
     setStatus(full.length <= columns ? full : `monitor: ${ev.monitor.tunnel} on the laptop · :monitor for the URL`);

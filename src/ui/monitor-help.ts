@@ -12,7 +12,7 @@ export function monitorHelp(view: EngineView): string {
     ? ''
     : `${st.listeners} listening${st.lagMs >= 0 ? ` · heard ${st.lagMs} ms behind the engine` : ''} · ${st.follow ? 'playhead and meters follow the listener' : 'playhead and meters are the engine\'s'} (F toggles)`;
   return [
-    `Remote monitor — ${format}, port ${u.port} on this machine only`,
+    `Remote monitor — ${format}, port ${u.port} on this machine only${m.notice ? ` (${m.notice})` : ''}`,
     '',
     'On the laptop, open the tunnel:',
     `  ${m.tunnel}`,

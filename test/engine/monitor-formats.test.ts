@@ -158,6 +158,21 @@ describe('monitor formats', () => {
     expect(compare(fl, want[0], fat, n).correlation).toBeGreaterThan(0.99);
   });
 
+  it('asked for Opus in a 44.1 kHz session, serves 24-bit WAV and says why', async () => {
+    const dir = tmpDir();
+    const ed = SessionEditor.create(path.join(dir, 's.dub'), { sampleRate: 44100 });
+    const client = new EngineClient({ sampleRate: 44100, blockSize: 512, noDevice: true, monitor: true, monitorPort: 0, monitorFormat: 'opus' }, { logDir: path.join(dir, 'log') });
+    client.start();
+    client.setSession(ed.doc, ed.media.baseDir);
+    await vi.waitFor(() => expect(client.getSnapshot().monitor).not.toBeNull(), { timeout: 10000 });
+    const m = client.getSnapshot().monitor!;
+    expect(m.url).toMatch(/\/stream\.wav\?token=/);
+    expect(m.notice).toMatch(/Opus needs a 48 kHz session \(this one is 44100 Hz\)/);
+    const opus = await fetch(m.url.replace('/stream.wav', '/stream.opus'));
+    expect(opus.status).toBe(409);
+    await client.close();
+  });
+
   it('serves 16-bit PCM, dithered: within a 16-bit step of the mix', async () => {
     const { dir, ed, want } = await scene(2);
     const client = await mixer(dir, ed, { monitorFormat: 'pcm16' });
