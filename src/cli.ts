@@ -241,7 +241,7 @@ async function cmdListen(url: string | undefined): Promise<void> {
   const tty = process.stdout.isTTY;
   child.on('message', (m: ListenState) => {
     const lat = m.latencyMs >= 0 ? `${String(m.latencyMs).padStart(4)} ms behind the mixer` : 'latency —';
-    const line = `${m.connected ? 'connected' : 'connecting…'} ${m.format}  ${Math.round((m.rate * 8) / 1000)} kbit/s  buffer ${String(m.bufferedMs).padStart(4)} ms  ${lat}  dropouts ${m.dropouts}  flushes ${m.flushes}  reconnects ${m.reconnects}  out: ${m.sink}${m.error ? `  — ${m.error}` : ''}`;
+    const line = `${m.connected ? 'connected' : 'connecting…'} ${m.format}  ${Math.round((m.rate * 8) / 1000)} kbit/s  buffer ${String(m.bufferedMs).padStart(4)} ms  ${lat}  dropouts ${m.dropouts}  flushes ${m.flushes}${m.driftFrames ? `  clock drift ${m.driftFrames > 0 ? '+' : ''}${m.driftFrames} frames` : ''}  reconnects ${m.reconnects}  out: ${m.sink}${m.error ? `  — ${m.error}` : ''}`;
     if (tty) process.stdout.write(`\r\x1b[K${line}`);
     else console.log(line);
   });

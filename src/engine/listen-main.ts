@@ -7,6 +7,7 @@
 import http from 'node:http';
 import { FLAG_DISCONTINUITY, FLAG_SILENT, FORMAT_CODES, FRAME_HEADER, listenerUrls, STREAM_HEADER, type MonitorFormat } from './monitor.js';
 import { OPUS_PRE_SKIP, OpusStreamDecoder } from './opus-stream.js';
+import { ListenPlayer } from './listen-player.js';
 import { PortAudioSink } from './portaudio.js';
 import { NullSink, type Sink } from './sink.js';
 
@@ -18,6 +19,8 @@ export interface ListenState {
   /** how far behind the mixer's engine this player is heard, as the mixer works it out (-1: unknown) */
   latencyMs: number;
   dropouts: number;
+  /** frames lost (+) or repeated (−) to follow the drift between the two clocks */
+  driftFrames: number;
   reconnects: number;
   flushes: number;
   /** bytes per second arriving */
@@ -28,64 +31,11 @@ export interface ListenState {
 
 const RATE = 48000;
 const BLOCK = 512;
-const CAP = RATE * 4; // jitter buffer: 4 s of frames
-const PREROLL = RATE * 0.1; // 100 ms queued before playing after a (re)connect or a flush
-
-class Player {
-  readonly ring = new Float32Array(CAP * 2);
-  /** timeline position of each queued frame (NaN: silence from a stopped mixer) */
-  readonly positions = new Float64Array(CAP);
-  readFrame = 0;
-  writeFrame = 0;
-  started = false;
-  dropouts = 0;
-
-  buffered(): number {
-    return this.writeFrame - this.readFrame;
-  }
-
-  put(left: number, right: number, position: number): void {
-    if (this.buffered() >= CAP) this.readFrame++; // overrun: drop the oldest
-    const f = this.writeFrame % CAP;
-    this.ring[2 * f] = left;
-    this.ring[2 * f + 1] = right;
-    this.positions[f] = position;
-    this.writeFrame++;
-  }
-
-  flush(): void {
-    this.readFrame = this.writeFrame;
-    this.started = false;
-  }
-
-  /** The device's pull: render-side, no allocation. */
-  pull(out: Float32Array): void {
-    const frames = out.length / 2;
-    if (!this.started || this.buffered() < frames) {
-      if (this.started) this.dropouts++;
-      this.started = this.buffered() >= PREROLL;
-      out.fill(0);
-      return;
-    }
-    for (let i = 0; i < frames; i++) {
-      const f = (this.readFrame + i) % CAP;
-      out[2 * i] = this.ring[2 * f];
-      out[2 * i + 1] = this.ring[2 * f + 1];
-    }
-    this.readFrame += frames;
-  }
-
-  /** the timeline position of the next frame to be played, or NaN */
-  nextPosition(): number {
-    return this.started && this.buffered() > 0 ? this.positions[this.readFrame % CAP] : NaN;
-  }
-}
-
 const given = process.argv[2];
 const noDevice = process.argv.includes('--no-device');
 const urls = listenerUrls(given);
-const player = new Player();
-const state: ListenState = { t: 'state', connected: false, format: urls.format, bufferedMs: 0, latencyMs: -1, dropouts: 0, reconnects: 0, flushes: 0, rate: 0, sink: '', error: '' };
+const player = new ListenPlayer(RATE);
+const state: ListenState = { t: 'state', connected: false, format: urls.format, bufferedMs: 0, latencyMs: -1, dropouts: 0, driftFrames: 0, reconnects: 0, flushes: 0, rate: 0, sink: '', error: '' };
 let deviceLatency = 0;
 let received = 0;
 
@@ -212,6 +162,7 @@ async function main(): Promise<void> {
   setInterval(() => {
     state.bufferedMs = Math.round((player.buffered() / RATE) * 1000);
     state.dropouts = player.dropouts;
+    state.driftFrames = player.driftFrames;
     state.rate = (received - lastReceived) * 4;
     lastReceived = received;
     report();
