@@ -54,6 +54,7 @@ async function handle(msg: ToEngine): Promise<void> {
           monitor = await MonitorThread.start(
             { sampleRate: init.sampleRate, blockSize: init.blockSize, port: init.monitorPort, format, bitrate: init.monitorBitrate, token: init.monitorToken },
             init.monitorBind,
+            (message) => send({ t: 'error', message: `remote monitor stopped: ${message}` }),
           );
           const m = monitor;
           const masterLatency = () => e.masterLatency;

@@ -17,7 +17,7 @@ export class MonitorThread {
   ) {}
 
   /** Starts the worker; resolves once it listens (or rejects with why it could not). */
-  static start(options: MonitorOptions, bind?: string): Promise<MonitorThread> {
+  static start(options: MonitorOptions, bind?: string, onError?: (message: string) => void): Promise<MonitorThread> {
     // 64 blocks (0.7 s at 512 frames) of slack between the render loop and the worker
     const ring = createBlockRing(options.blockSize * 2, 64);
     const file = new URL(import.meta.url.endsWith('.ts') ? '../../dist/src/engine/monitor-worker.js' : './monitor-worker.js', import.meta.url);
@@ -36,7 +36,14 @@ export class MonitorThread {
           thread.stats = stats;
         }
       });
-      worker.on('error', (e) => reject(e));
+      worker.on('error', (e) => {
+        // before it listens: the start fails; after: the mixer says the monitor stopped
+        if (thread) onError?.(e.message);
+        else reject(e);
+      });
+      worker.on('exit', (code) => {
+        if (thread && !thread.closing) onError?.(`the monitor thread exited (${code})`);
+      });
     });
   }
 
@@ -45,7 +52,10 @@ export class MonitorThread {
     this.writer.write(block, position, (discontinuity ? RING_DISCONTINUITY : 0) | (silent ? RING_SILENT : 0));
   }
 
+  private closing = false;
+
   async close(): Promise<void> {
+    this.closing = true;
     this.writer.stop();
     await new Promise<void>((resolve) => {
       const t = setTimeout(() => void this.worker.terminate().then(() => resolve()), 1000);
