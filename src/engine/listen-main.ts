@@ -29,13 +29,14 @@ export interface ListenState {
   error: string;
 }
 
-const RATE = 48000;
 const BLOCK = 512;
 const given = process.argv[2];
 const noDevice = process.argv.includes('--no-device');
 const urls = listenerUrls(given);
-const player = new ListenPlayer(RATE);
-const state: ListenState = { t: 'state', connected: false, format: urls.format, bufferedMs: 0, latencyMs: -1, dropouts: 0, driftFrames: 0, reconnects: 0, flushes: 0, rate: 0, sink: '', error: '' };
+/** the stream's sample rate, from its first header; the output opens at that rate */
+let rate = 0;
+let player: ListenPlayer | null = null;
+const state: ListenState = { t: 'state', connected: false, format: urls.format, bufferedMs: 0, latencyMs: -1, dropouts: 0, driftFrames: 0, reconnects: 0, flushes: 0, rate: 0, sink: 'opens when the stream starts', error: '' };
 let deviceLatency = 0;
 let received = 0;
 
@@ -65,8 +66,17 @@ function connect(): void {
         if (pending.length < STREAM_HEADER) return;
         const code = pending.readUInt16LE(6);
         const f = (Object.keys(FORMAT_CODES) as MonitorFormat[]).find((k) => FORMAT_CODES[k] === code);
-        if (pending.toString('latin1', 0, 4) !== 'DUBS' || !f || pending.readUInt32LE(8) !== RATE || pending.readUInt16LE(12) !== 2) {
-          return fail('not a dubstage monitor stream (48 kHz stereo)');
+        const r = pending.readUInt32LE(8);
+        if (pending.toString('latin1', 0, 4) !== 'DUBS' || !f || pending.readUInt16LE(12) !== 2 || !(r >= 8000 && r <= 384000)) {
+          return fail('not a dubstage monitor stream');
+        }
+        if (f === 'opus' && r !== 48000) return fail('an Opus monitor stream must be 48 kHz');
+        if (rate === 0) {
+          rate = r;
+          player = new ListenPlayer(r);
+          openOutput(r, player).catch((e: Error) => (state.error = e.message));
+        } else if (r !== rate) {
+          return fail(`the mixer now runs at ${r} Hz, not ${rate}: start dubstage listen again`);
         }
         format = f;
         state.format = f;
@@ -74,6 +84,7 @@ function connect(): void {
         headerSeen = true;
         pending = pending.subarray(STREAM_HEADER);
       }
+      const p = player!;
       while (pending.length >= FRAME_HEADER) {
         if (pending.toString('latin1', 0, 4) !== 'DSF1') return fail('lost the frame boundary; reconnecting');
         const bytes = pending.readUInt32LE(16);
@@ -81,7 +92,7 @@ function connect(): void {
         const flags = pending.readUInt32LE(4);
         if (flags & FLAG_DISCONTINUITY) {
           // the mixer located, looped or started: what is queued is stale
-          player.flush();
+          p.flush();
           decoder?.reset();
           state.flushes++;
         }
@@ -91,11 +102,11 @@ function connect(): void {
         if (decoder) {
           const n = decoder.decode(payload, scratch);
           // the codec delays by its look-ahead: decoded sample i belongs to position + i - pre-skip
-          for (let i = 0; i < n; i++) player.put(scratch[2 * i], scratch[2 * i + 1], silent ? NaN : position + i - OPUS_PRE_SKIP);
+          for (let i = 0; i < n; i++) p.put(scratch[2 * i], scratch[2 * i + 1], silent ? NaN : position + i - OPUS_PRE_SKIP);
         } else if (format === 'pcm16') {
-          for (let o = 0, i = 0; o < bytes; o += 4, i++) player.put(payload.readInt16LE(o) / 32768, payload.readInt16LE(o + 2) / 32768, silent ? NaN : position + i);
+          for (let o = 0, i = 0; o < bytes; o += 4, i++) p.put(payload.readInt16LE(o) / 32768, payload.readInt16LE(o + 2) / 32768, silent ? NaN : position + i);
         } else {
-          for (let o = 0, i = 0; o < bytes; o += 6, i++) player.put(payload.readIntLE(o, 3) / 8388608, payload.readIntLE(o + 3, 3) / 8388608, silent ? NaN : position + i);
+          for (let o = 0, i = 0; o < bytes; o += 6, i++) p.put(payload.readIntLE(o, 3) / 8388608, payload.readIntLE(o + 3, 3) / 8388608, silent ? NaN : position + i);
         }
         pending = pending.subarray(FRAME_HEADER + bytes);
       }
@@ -118,7 +129,7 @@ function retry(): void {
   setTimeout(() => {
     retrying = false;
     state.reconnects++;
-    player.started = false;
+    if (player) player.started = false;
     connect();
   }, 1000);
 }
@@ -126,7 +137,7 @@ function retry(): void {
 const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
 /** Tells the mixer which timeline sample is being heard now; it answers with the lag. */
 function report(): void {
-  const next = player.nextPosition();
+  const next = player ? player.nextPosition() : NaN;
   if (!state.connected || !Number.isFinite(next)) {
     state.latencyMs = -1;
     return;
@@ -138,40 +149,38 @@ function report(): void {
       res.on('data', (d) => (body += d));
       res.on('end', () => {
         const lag = Number(body);
-        state.latencyMs = Number.isFinite(lag) && lag >= 0 ? Math.round((lag / RATE) * 1000) : -1;
+        state.latencyMs = Number.isFinite(lag) && lag >= 0 ? Math.round((lag / rate) * 1000) : -1;
       });
     })
     .on('error', () => undefined);
 }
 
-async function main(): Promise<void> {
+/** Opens the sound card (or the null sink) at the stream's rate, once its header has said it. */
+async function openOutput(r: number, p: ListenPlayer): Promise<void> {
   let sink: Sink;
-  if (noDevice) sink = new NullSink({ kind: 'null', name: 'null sink' }, RATE, BLOCK);
+  if (noDevice) sink = new NullSink({ kind: 'null', name: 'null sink' }, r, BLOCK);
   else {
     try {
-      sink = await PortAudioSink.open({ sampleRate: RATE, blockSize: BLOCK, onError: (m) => (state.error = m) });
+      sink = await PortAudioSink.open({ sampleRate: r, blockSize: BLOCK, onError: (m) => (state.error = m) });
     } catch (e) {
-      sink = new NullSink({ kind: 'null', name: 'null sink', reason: (e as Error).message }, RATE, BLOCK);
+      sink = new NullSink({ kind: 'null', name: 'null sink', reason: (e as Error).message }, r, BLOCK);
     }
   }
   state.sink = sink.info.kind === 'null' ? `NO DEVICE (${sink.info.reason ?? 'null sink'})` : sink.info.name;
   deviceLatency = sink.latencyFrames;
-  sink.start((out) => player.pull(out));
-  connect();
-  let lastReceived = 0;
-  setInterval(() => {
-    state.bufferedMs = Math.round((player.buffered() / RATE) * 1000);
-    state.dropouts = player.dropouts;
-    state.driftFrames = player.driftFrames;
-    state.rate = (received - lastReceived) * 4;
-    lastReceived = received;
-    report();
-    process.send?.(state);
-  }, 250);
+  sink.start((out) => p.pull(out));
 }
 
+connect();
+let lastReceived = 0;
+setInterval(() => {
+  state.bufferedMs = player ? Math.round((player.buffered() / rate) * 1000) : 0;
+  state.dropouts = player?.dropouts ?? 0;
+  state.driftFrames = player?.driftFrames ?? 0;
+  state.rate = (received - lastReceived) * 4;
+  lastReceived = received;
+  report();
+  process.send?.(state);
+}, 250);
+
 process.on('disconnect', () => process.exit(0));
-main().catch((e) => {
-  process.send?.({ ...state, error: (e as Error).message });
-  process.exit(1);
-});

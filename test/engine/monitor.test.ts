@@ -98,11 +98,11 @@ describe('remote monitor', () => {
 });
 
 describe('dubstage listen', () => {
-  it('plays a monitor stream through PortAudio (ALSA file capture): what arrives is what was sent', async () => {
+  it.each([48000, 44100])('plays a %i Hz monitor stream through PortAudio (ALSA file capture): what arrives is what was sent', async (rate) => {
     const { spawn } = await import('node:child_process');
     const { alsaCaptureHome } = await import('../helpers/alsa-capture.js');
     const { env, capture } = alsaCaptureHome();
-    const m = new MonitorServer({ sampleRate: 48000, blockSize: 512 });
+    const m = new MonitorServer({ sampleRate: rate, blockSize: 512, port: 0 });
     await m.start();
     const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'dubstage.js');
     const child = spawn(process.execPath, [cli, 'listen', m.url], { env, stdio: ['ignore', 'pipe', 'pipe'] });
