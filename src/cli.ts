@@ -252,7 +252,9 @@ async function cmdListen(url: string | undefined): Promise<void> {
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
-  await new Promise<void>((resolve) => child.on('exit', () => resolve()));
+  const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+  if (tty) process.stdout.write('\n');
+  if (code) process.exitCode = 1;
 }
 
 async function cmdOtio(args: string[]): Promise<void> {

@@ -47,10 +47,20 @@ function connect(): void {
   let decoder: OpusStreamDecoder | null = null;
   const scratch = new Float32Array(5760 * 2);
   const req = http.get(urls.stream, (res) => {
-    if (res.statusCode !== 200) {
-      state.error = res.statusCode === 403 ? 'the server refused the token (403)' : `HTTP ${res.statusCode}`;
+    const code = res.statusCode ?? 0;
+    if (code !== 200) {
       res.resume();
-      res.on('end', retry);
+      if (code >= 500) {
+        state.error = `HTTP ${code}`;
+        res.on('end', retry);
+        return;
+      }
+      // Asking again will not help: a token from another run of the mixer, or not its URL.
+      state.error =
+        code === 403 ? 'the mixer refused the token (403): copy the URL again from its :monitor page (each run of the mixer has its own token)'
+        : code === 404 ? 'no monitor stream at that URL (404): is it the URL the mixer shows?'
+        : `the mixer answered ${code}`;
+      process.send?.(state, () => process.exit(1));
       return;
     }
     state.connected = true;

@@ -98,6 +98,21 @@ describe('remote monitor', () => {
 });
 
 describe('dubstage listen', () => {
+  it('gives up, with the reason, on a token the mixer refuses (asking again cannot help)', async () => {
+    const m = new MonitorServer({ sampleRate: 48000, blockSize: 512, port: 0 });
+    await m.start();
+    const cli = path.resolve(import.meta.dirname, '..', '..', 'bin', 'dubstage.js');
+    const url = m.url.replace(m.token, 'f'.repeat(32));
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, [cli, 'listen', '--no-device', url], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, XDG_CACHE_HOME: tmpDir() } });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.on('exit', r));
+    await m.close();
+    expect(code).toBe(1);
+    expect(out).toMatch(/the mixer refused the token \(403\)/);
+  });
+
   it.each([48000, 44100])('plays a %i Hz monitor stream through PortAudio (ALSA file capture): what arrives is what was sent', async (rate) => {
     const { spawn } = await import('node:child_process');
     const { alsaCaptureHome } = await import('../helpers/alsa-capture.js');
