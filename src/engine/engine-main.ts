@@ -43,23 +43,16 @@ async function handle(msg: ToEngine): Promise<void> {
       const e = engine;
       send({ t: 'ready', sink: sink.info, latencyFrames: sink.latencyFrames });
       if (init.monitor) {
-        let format = init.monitorFormat;
-        let notice: string | undefined;
-        if (format === 'opus' && init.sampleRate !== 48000) {
-          // Opus codes 48 kHz (and lower telephone rates); film sessions are 48 kHz
-          notice = `Opus needs a 48 kHz session (this one is ${init.sampleRate} Hz): serving 24-bit WAV`;
-          format = 'pcm24';
-        }
         try {
           monitor = await MonitorThread.start(
-            { sampleRate: init.sampleRate, blockSize: init.blockSize, port: init.monitorPort, format, bitrate: init.monitorBitrate, token: init.monitorToken },
+            { sampleRate: init.sampleRate, blockSize: init.blockSize, port: init.monitorPort, format: init.monitorFormat, bitrate: init.monitorBitrate, token: init.monitorToken },
             init.monitorBind,
             (message) => send({ t: 'error', message: `remote monitor stopped: ${message}` }),
           );
           const m = monitor;
           const masterLatency = () => e.masterLatency;
           e.onBlock = (out, position, jump, silent) => m.write(out, position - masterLatency(), jump, silent);
-          send({ t: 'monitor', url: m.url, tunnel: m.tunnel, port: m.port, notice });
+          send({ t: 'monitor', url: m.url, tunnel: m.tunnel, port: m.port, notice: m.notice });
         } catch (err) {
           send({ t: 'error', message: `remote monitor not started: ${(err as Error).message}` });
           monitor = null;
@@ -75,7 +68,8 @@ async function handle(msg: ToEngine): Promise<void> {
         if (sink instanceof NullSink) e.late = sink.lateBlocks;
         const now = performance.now();
         const snap = e.snapshot();
-        history.push(now, snap);
+        // kept only for following a remote listener
+        if (monitor) history.push(now, snap);
         // Idle and silent: a status every half second is enough.
         const idle = !snap.rolling && snap.transport !== 'locating';
         if (idle && ++quiet % Math.max(1, Math.round(rate / 2)) !== 0) return;

@@ -14,6 +14,8 @@ export class MonitorThread {
     readonly url: string,
     readonly tunnel: string,
     readonly port: number,
+    /** why the stream is not in the format asked for, if it is not */
+    readonly notice: string | undefined,
   ) {}
 
   /** Starts the worker; resolves once it listens (or rejects with why it could not). */
@@ -26,7 +28,7 @@ export class MonitorThread {
       let thread: MonitorThread | null = null;
       worker.on('message', (m: FromMonitorWorker) => {
         if (m.t === 'started') {
-          thread = new MonitorThread(worker, new BlockRingWriter(ring), m.url, m.tunnel, m.port);
+          thread = new MonitorThread(worker, new BlockRingWriter(ring), m.url, m.tunnel, m.port, m.notice);
           resolve(thread);
         } else if (m.t === 'failed') {
           reject(new Error(m.message));

@@ -12,7 +12,7 @@ export interface MonitorWorkerData {
 }
 
 export type FromMonitorWorker =
-  | { t: 'started'; url: string; tunnel: string; port: number }
+  | { t: 'started'; url: string; tunnel: string; port: number; notice?: string }
   | { t: 'failed'; message: string }
   | { t: 'stats'; listeners: number; dropped: number; refused: number; bytes: number; lagFrames: number; skipped: number };
 
@@ -24,7 +24,7 @@ const post = (m: FromMonitorWorker) => parentPort!.postMessage(m);
 server
   .start(data.bind)
   .then((port) => {
-    post({ t: 'started', url: server.url, tunnel: server.tunnelHint, port });
+    post({ t: 'started', url: server.url, tunnel: server.tunnelHint, port, notice: server.notice });
     const timer = setInterval(() => {
       server.expireLag();
       post({ t: 'stats', ...server.stats, skipped: reader.skipped });

@@ -128,10 +128,22 @@ export class MonitorServer {
   private runStart = -1;
   private lagAt = 0;
   port = 0;
-  readonly stats: MonitorStats = { listeners: 0, dropped: 0, refused: 0, bytes: 0, lagFrames: -1 };
+  private dropCount = 0;
+  private refusedCount = 0;
+  private bytes = 0;
+  private lagFrames = -1;
+  /** what the shown URL serves: the format asked for, unless this session cannot have it */
+  readonly format: MonitorFormat;
+  /** why the format differs from the one asked for */
+  readonly notice: string | undefined;
+  private readonly opusOk: boolean;
 
   constructor(private readonly opts: MonitorOptions) {
     this.token = opts.token ?? newMonitorToken();
+    // Opus codes 48 kHz (and lower telephone rates); film sessions are 48 kHz
+    this.opusOk = opts.sampleRate === 48000;
+    this.format = opts.format === 'opus' && !this.opusOk ? 'pcm24' : (opts.format ?? 'pcm24');
+    this.notice = opts.format === 'opus' && !this.opusOk ? `Opus needs a 48 kHz session (this one is ${opts.sampleRate} Hz): serving 24-bit WAV` : undefined;
     const frames = opts.blockSize;
     this.maxBacklog = Math.round((opts.maxBacklogSeconds ?? 2) * opts.sampleRate) * 6;
     const count = Math.ceil(this.maxBacklog / (frames * 4)) + 8;
@@ -144,11 +156,15 @@ export class MonitorServer {
   }
 
   get dropped(): number {
-    return this.stats.dropped;
+    return this.dropCount;
   }
 
   get refused(): number {
-    return this.stats.refused;
+    return this.refusedCount;
+  }
+
+  get stats(): MonitorStats {
+    return { listeners: this.listeners.length, dropped: this.dropCount, refused: this.refusedCount, bytes: this.bytes, lagFrames: this.lagFrames };
   }
 
   /**
@@ -186,7 +202,7 @@ export class MonitorServer {
   /** The URL to open, in the format the user chose. */
   get url(): string {
     const base = `http://127.0.0.1:${this.port}`;
-    switch (this.opts.format ?? 'pcm24') {
+    switch (this.format) {
       case 'opus':
         return `${base}/stream.opus?token=${this.token}`;
       case 'pcm16':
@@ -217,7 +233,7 @@ export class MonitorServer {
     const ok = given.length === this.token.length && crypto.timingSafeEqual(Buffer.from(given), Buffer.from(this.token));
     if (!ok) {
       // Nothing about the request is logged: the token must not end up in a log.
-      this.stats.refused++;
+      this.refusedCount++;
       res.writeHead(403, { 'Content-Type': 'text/plain' });
       res.end('forbidden\n');
       return;
@@ -226,7 +242,7 @@ export class MonitorServer {
       // answers with the lag it works out, so the listener can show it too
       this.report(Number(url.searchParams.get('heard')));
       res.writeHead(200, { 'Content-Type': 'text/plain' });
-      res.end(`${this.stats.lagFrames}\n`);
+      res.end(`${this.lagFrames}\n`);
       return;
     }
     let l: Listener;
@@ -236,7 +252,7 @@ export class MonitorServer {
       l = { kind: 'wav', res, dropped: false, bits };
       first = [wavHeader(this.opts.sampleRate, 2, bits)];
     } else if (url.pathname === '/stream.opus') {
-      if (!this.opusReady(res)) return;
+      if (!this.startOpus(res)) return;
       const serial = crypto.randomBytes(4).readUInt32LE(0);
       const vendor = `dubstage monitor (libopus via opusscript, ${Math.round((this.opts.bitrate ?? 128000) / 1000)} kbit/s)`;
       first = [oggPage([opusHead(2, OPUS_PRE_SKIP, this.opts.sampleRate)], 0n, serial, 0, OGG_BOS), oggPage([opusTags(vendor)], 0n, serial, 1)];
@@ -248,7 +264,7 @@ export class MonitorServer {
         res.end('format must be pcm24, pcm16 or opus\n');
         return;
       }
-      if (f === 'opus' && !this.opusReady(res)) return;
+      if (f === 'opus' && !this.startOpus(res)) return;
       l = { kind: 'dub', res, dropped: false, format: f };
       first = [streamHeader(f, this.opts.sampleRate)];
     } else {
@@ -261,10 +277,8 @@ export class MonitorServer {
     res.socket?.setNoDelay(true);
     for (const b of first) this.write(l, b);
     this.listeners.push(l);
-    this.stats.listeners = this.listeners.length;
     const remove = () => {
       this.listeners = this.listeners.filter((x) => x !== l);
-      this.stats.listeners = this.listeners.length;
       if (this.opus && !this.listeners.some((x) => x.kind === 'ogg' || (x.kind === 'dub' && x.format === 'opus'))) {
         this.opus.close();
         this.opus = null;
@@ -274,9 +288,9 @@ export class MonitorServer {
     res.on('error', remove);
   }
 
-  /** Opus runs at 48 kHz only (the codec's own rates are 8–48 kHz; film sessions are 48 kHz). */
-  private opusReady(res: http.ServerResponse): boolean {
-    if (this.opts.sampleRate !== 48000) {
+  /** Starts the shared Opus encoder for a listener, or answers 409 when the session is not 48 kHz. */
+  private startOpus(res: http.ServerResponse): boolean {
+    if (!this.opusOk) {
       res.writeHead(409, { 'Content-Type': 'text/plain' });
       res.end(`Opus needs a 48 kHz session; this one runs at ${this.opts.sampleRate} Hz (use /stream.wav)\n`);
       return false;
@@ -292,18 +306,18 @@ export class MonitorServer {
     if (lag < 0 || lag > this.opts.sampleRate * 30) return; // not from this run of audio
     const now = Date.now();
     // smoothed: reports arrive every few hundred ms and carry a network delay of their own
-    this.stats.lagFrames = this.stats.lagFrames < 0 || now - this.lagAt > 3000 ? lag : Math.round(this.stats.lagFrames * 0.7 + lag * 0.3);
+    this.lagFrames = this.lagFrames < 0 || now - this.lagAt > 3000 ? lag : Math.round(this.lagFrames * 0.7 + lag * 0.3);
     this.lagAt = now;
   }
 
   /** Forget a lag no listener has confirmed for 3 s. */
   expireLag(): void {
-    if (this.stats.lagFrames >= 0 && Date.now() - this.lagAt > 3000) this.stats.lagFrames = -1;
+    if (this.lagFrames >= 0 && Date.now() - this.lagAt > 3000) this.lagFrames = -1;
   }
 
   private write(l: Listener, b: Buffer): void {
     l.res.write(b);
-    this.stats.bytes += b.length;
+    this.bytes += b.length;
   }
 
   /** Drops a listener past its backlog bound instead of waiting for it. */
@@ -311,7 +325,7 @@ export class MonitorServer {
     if (l.dropped) return true;
     if (l.res.writableLength > this.maxBacklog) {
       l.dropped = true;
-      this.stats.dropped++;
+      this.dropCount++;
       l.res.destroy();
       return true;
     }

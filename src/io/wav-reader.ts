@@ -184,6 +184,8 @@ export class WavReader {
   private scratch: Buffer = Buffer.alloc(0);
   private view: DataView = new DataView(new ArrayBuffer(0));
   private words: Int32Array | undefined;
+  /** mixMono's decode buffer for formats it does not mix in one pass */
+  private mixScratch = new Float32Array(0);
 
   private constructor(fd: number, info: WavInfo) {
     this.fd = fd;
@@ -278,8 +280,6 @@ export class WavReader {
     }
     return frames;
   }
-
-  private mixScratch = new Float32Array(0);
 
   /** Reads the bytes of frames [start, start+count) into the scratch; returns whole frames read. */
   private load(start: number, count: number): number {
