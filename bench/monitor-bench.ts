@@ -8,7 +8,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { BlockRingWriter, createBlockRing } from '../src/engine/block-ring.js';
 import { EngineClient } from '../src/engine/engine-client.js';
-import { MonitorServer, type MonitorFormat } from '../src/engine/monitor.js';
+import { MonitorServer } from '../src/engine/monitor.js';
+import type { MonitorFormat } from '../src/engine/monitor-wire.js';
 import { BwfWriter } from '../src/io/wav-writer.js';
 import { SessionEditor } from '../src/session/editor.js';
 

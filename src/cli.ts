@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import meow from 'meow';
 import type { ListenState } from './engine/listen-main.js';
-import type { MonitorFormat } from './engine/monitor.js';
+import type { MonitorFormat } from './engine/monitor-wire.js';
 import { renderSession, RenderError } from './engine/offline-render.js';
 import { WavError } from './io/wav-error.js';
 import { formatWavInfo, wavSummary } from './io/wav-info-format.js';

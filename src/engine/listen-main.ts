@@ -5,8 +5,8 @@
 // timeline sample it is playing (so the mixer can show what is heard), and reconnects by itself
 // after a network drop.
 import http from 'node:http';
-import { FLAG_DISCONTINUITY, FLAG_SILENT, FORMAT_CODES, FRAME_HEADER, listenerUrls, STREAM_HEADER, type MonitorFormat } from './monitor.js';
-import { OPUS_PRE_SKIP, OpusStreamDecoder } from './opus-stream.js';
+import { FLAG_DISCONTINUITY, FLAG_SILENT, FORMAT_CODES, FRAME_HEADER, listenerUrls, OPUS_PRE_SKIP, STREAM_HEADER, type MonitorFormat } from './monitor-wire.js';
+import { OpusStreamDecoder } from './opus-stream.js';
 import { ListenPlayer } from './listen-player.js';
 import { PortAudioSink } from './portaudio.js';
 import { NullSink, type Sink } from './sink.js';

@@ -5,14 +5,11 @@
 // stereo the WASM encoder costs about 1% of a core (bench/monitor), so speed does not decide it.
 import { createRequire } from 'node:module';
 import type OpusScriptType from 'opusscript';
+import { OPUS_FRAME } from './monitor-wire.js';
 
 const require = createRequire(import.meta.url);
 const OpusScript = require('opusscript') as typeof OpusScriptType;
 
-/** 20 ms at 48 kHz: the frame size Opus is tuned for. */
-export const OPUS_FRAME = 960;
-/** The encoder's look-ahead at 48 kHz (application AUDIO): the pre-skip of an Ogg stream. */
-export const OPUS_PRE_SKIP = 312;
 const OPUS_RESET_STATE = 4028;
 
 export interface OpusPacket {

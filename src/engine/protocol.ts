@@ -2,7 +2,7 @@
 // batched at the UI's frame rate, never per block.
 import type { Session } from '../session/schema.js';
 import type { EngineSnapshot, LoopRange } from './engine.js';
-import type { MonitorFormat } from './monitor.js';
+import type { MonitorFormat } from './monitor-wire.js';
 import type { DeviceRow } from './portaudio.js';
 import type { SinkInfo } from './sink.js';
 

@@ -1,6 +1,6 @@
 // `dubstage [SESSION]`: opens the mixer full-screen. Owns the terminal (alternate screen,
 // restored on every way out), the engine process, autosave on hang-up, and recovery.
-import { newMonitorToken, type MonitorFormat } from '../engine/monitor.js';
+import { newMonitorToken, type MonitorFormat } from '../engine/monitor-wire.js';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { EngineClient } from '../../src/engine/engine-client.js';
-import { newMonitorToken } from '../../src/engine/monitor.js';
+import { newMonitorToken } from '../../src/engine/monitor-wire.js';
 import { SessionEditor } from '../../src/session/editor.js';
 import { quantize24, sine, tmpDir, writeFloatSignal24 } from '../helpers/wav-bytes.js';
 

@@ -7,7 +7,7 @@ import path from 'node:path';
 import { OggOpusDecoder } from 'ogg-opus-decoder';
 import { describe, expect, it, vi } from 'vitest';
 import { EngineClient } from '../../src/engine/engine-client.js';
-import { FLAG_SILENT, FRAME_HEADER, STREAM_HEADER } from '../../src/engine/monitor.js';
+import { FLAG_SILENT, FRAME_HEADER, STREAM_HEADER } from '../../src/engine/monitor-wire.js';
 import { renderSession } from '../../src/engine/offline-render.js';
 import { OpusStreamDecoder } from '../../src/engine/opus-stream.js';
 import { WavReader } from '../../src/io/wav-reader.js';
